@@ -1,0 +1,56 @@
+r"""Pairs of uniform laws: all four in closed form.
+
+With :math:`U_1 = [a, b]`, :math:`U_2 = [c, d]`, densities :math:`p = 1/(b-a)`,
+:math:`q = 1/(d-c)` and overlap length :math:`\ell`:
+:math:`TV = 1 - \ell\min(p, q)`; :math:`KL(U_1\|U_2) = \ln\frac{d-c}{b-a}` if
+:math:`U_1\subseteq U_2`, else :math:`\infty`; JS sums the three pieces (only p, only q, both);
+W1 is :math:`\int_0^1 |\alpha + \beta u|\,du` with :math:`\alpha = a - c`,
+:math:`\beta = (b - a) - (d - c)` (quantile coupling, Villani 2009, Rem. 2.19).
+"""
+
+import math
+
+from toys import Uniform
+
+from ..registry import register
+
+LN2 = math.log(2.0)
+
+
+def _overlap(p, q):
+    return max(0.0, min(p.high, q.high) - max(p.low, q.low))
+
+
+@register("tv", Uniform, Uniform)
+def _tv_uniform(p, q):
+    return min(1.0, max(0.0, 1.0 - _overlap(p, q) / max(p.width, q.width)))
+
+
+@register("kl", Uniform, Uniform)
+def _kl_uniform(p, q):
+    if p.low < q.low or p.high > q.high:
+        return math.inf
+    return math.log(q.width / p.width)
+
+
+@register("js", Uniform, Uniform)
+def _js_uniform(p, q):
+    ell = _overlap(p, q)
+    if ell == 0.0:
+        return LN2
+    dp, dq = 1.0 / p.width, 1.0 / q.width
+    only = (1.0 - dp * ell) + (1.0 - dq * ell)  # mass of each law off the overlap
+    both = ell * (dp * math.log(2 * dp / (dp + dq)) + dq * math.log(2 * dq / (dp + dq)))
+    return min(LN2, max(0.0, 0.5 * (only * LN2 + both)))
+
+
+@register("w1", Uniform, Uniform)
+def _w1_uniform(p, q):
+    alpha = p.low - q.low
+    beta = p.width - q.width
+    if beta == 0.0:
+        return abs(alpha)
+    root = -alpha / beta
+    if not 0.0 < root < 1.0:
+        return abs(alpha + 0.5 * beta)
+    return abs(beta) * 0.5 * (root**2 + (1.0 - root) ** 2)

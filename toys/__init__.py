@@ -1,0 +1,34 @@
+"""Toy probability distributions with exact parameters (numpy/scipy only).
+
+The laws of the lecture on generative models: Gaussians (1-D and d-D, the 2-D correlated
+Gaussian), Gaussian mixtures (with the :func:`ring` and :func:`grid` mixtures of the mode-collapse
+experiments), Uniform, Exponential, Bernoulli, Discrete, and :class:`ShiftedLine`, the
+parallel-lines family of the WGAN paper.
+
+Every toy has ``sample(n, rng=None)``, ``dim``, ``mean``, ``var`` (1-D) or ``cov`` (d-D), a
+readable ``repr``, and where they exist ``pdf``/``logpdf`` or ``pmf``/``logpmf``, and ``cdf``/``ppf``
+in 1-D. Hypothesis strategies for random toys are in :mod:`toys.strategies`.
+"""
+
+from .base import ContinuousDistribution, DiscreteDistribution, Distribution, SingularDistribution
+from .discrete import Bernoulli, Discrete
+from .gaussian import Gaussian
+from .mixture import GaussianMixture, grid, ring
+from .shifted_line import ShiftedLine
+from .simple import Exponential, Uniform
+
+__all__ = [
+    "Bernoulli",
+    "ContinuousDistribution",
+    "Discrete",
+    "DiscreteDistribution",
+    "Distribution",
+    "Exponential",
+    "Gaussian",
+    "GaussianMixture",
+    "ShiftedLine",
+    "SingularDistribution",
+    "Uniform",
+    "grid",
+    "ring",
+]
