@@ -9,6 +9,7 @@ Estimators from samples are in :mod:`divergences.empirical`; divergence-vs-theta
 """
 
 from .api import js, kl, numeric, reverse_kl, tv, w1
+from .curves import curves, plot
 from .registry import register
 
-__all__ = ["js", "kl", "numeric", "register", "reverse_kl", "tv", "w1"]
+__all__ = ["curves", "js", "kl", "numeric", "plot", "register", "reverse_kl", "tv", "w1"]

@@ -108,4 +108,4 @@ def check_base(base):
     b = float(base)
     if not np.isfinite(b) or b <= 0 or b == 1:
         raise ValueError(f"base must be a positive number other than 1 (2 for bits), got {base!r}")
-    return 1.0 / np.log(b)
+    return 1.0 / float(np.log(b))

@@ -2,8 +2,11 @@ r"""The five divergences between two laws: closed form if one is registered, num
 
 import math
 
-from . import closed_forms  # noqa: F401  (registers the closed forms)
-from . import numeric1d, numeric2d
+from . import (
+    closed_forms,  # noqa: F401  (registers the closed forms)
+    numeric1d,
+    numeric2d,
+)
 from ._inputs import check_base, check_pair
 from .registry import lookup
 

@@ -36,7 +36,7 @@ from toys.base import DiscreteDistribution
 GL_ORDER = 10
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(GL_ORDER)
 #: Panel edges of a Gaussian feature, in units of its scale.
-OFFSETS = np.arange(-10.0, 10.25, 0.5)
+OFFSETS = np.arange(-10.0, 10.5, 1.0)
 #: Levels of the quantile edges of a law with no structural hints (tails 4e-18).
 _LEVELS = special.expit(np.linspace(-40.0, 40.0, 161))
 _BISECTIONS = 60
@@ -51,8 +51,9 @@ def evaluate(name, ps, qs):
 
     Parameters
     ----------
-    name : {"tv", "kl", "js", "w1"}
-        ``kl`` is KL(p || q); the caller has already checked absolute continuity.
+    name : {"tv", "kl", "reverse_kl", "js", "w1"}
+        ``kl`` is KL(p || q), ``reverse_kl`` KL(q || p); the caller has already checked
+        absolute continuity.
     ps, qs : sequences of toys of equal length B
         1-D laws; continuous ones for TV, KL and JS, any for W1.
 
@@ -61,24 +62,42 @@ def evaluate(name, ps, qs):
     numpy.ndarray, shape (B,)
         Values in nats (TV and W1 in their own units).
     """
+    return evaluate_many([name], ps, qs)[name]
+
+
+def evaluate_many(names, ps, qs):
+    """Several divergences for each pair, sharing the nodes and the density evaluations.
+
+    Returns a dict ``name -> numpy.ndarray of shape (B,)``; see :func:`evaluate`.
+    """
     ps, qs = list(ps), list(qs)
-    out = np.empty(len(ps))
-    edges = [_row_edges(p, q) for p, q in zip(ps, qs)]
+    out = {name: np.empty(len(ps)) for name in names}
+    cache = {}
+    edges = [_row_edges(p, q, cache) for p, q in zip(ps, qs, strict=False)]
     width = max(e.size for e in edges)
     k = max(_n_components(d) for d in ps + qs)
     step = max(1, _CHUNK_ELEMENTS // (width * GL_ORDER * max(k, 1)))
     for start in range(0, len(ps), step):
         sl = slice(start, start + step)
         block = np.stack([np.pad(e, (0, width - e.size), mode="edge") for e in edges[sl]])
-        out[sl] = _INTEGRANDS[name](block, Rows(ps[sl]), Rows(qs[sl]))
-    return np.clip(out, *RANGES[name])
+        p, q = Rows(ps[sl]), Rows(qs[sl])
+        x, w = nodes(block)
+        dens = (p.logpdf(x), q.logpdf(x)) if set(names) - {"w1"} else None
+        for name in names:
+            if name == "reverse_kl":
+                raw = kl_rows(block, q, p, (x, w, dens[1], dens[0]))
+            elif name == "w1":
+                raw = w1_rows(block, p, q)
+            else:
+                raw = _INTEGRANDS[name](block, p, q, (x, w, *dens))
+            out[name][sl] = np.clip(raw, *RANGES[name])
+    return out
 
 
 # -- the four integrals, row by row (raw: rows may be slices of a 2-D integral) --------------
-def kl_rows(edges, p, q):
+def kl_rows(edges, p, q, pre=None):
     """Row-wise integral of p (log p - log q); inf where q = 0 < p."""
-    x, w = nodes(edges)
-    lp, lq = p.logpdf(x), q.logpdf(x)
+    _x, w, lp, lq = pre if pre is not None else _evaluated(edges, p, q)
     dens = np.exp(lp)
     with np.errstate(invalid="ignore"):
         f = np.where(dens > 0, dens * (lp - lq), 0.0)
@@ -86,10 +105,9 @@ def kl_rows(edges, p, q):
     return np.where(np.any((dens > 0) & np.isneginf(lq), axis=1), np.inf, val)
 
 
-def js_rows(edges, p, q):
+def js_rows(edges, p, q, pre=None):
     """Row-wise integral of (p log(2p/(p+q)) + q log(2q/(p+q))) / 2."""
-    x, w = nodes(edges)
-    lp, lq = p.logpdf(x), q.logpdf(x)
+    _x, w, lp, lq = pre if pre is not None else _evaluated(edges, p, q)
     with np.errstate(invalid="ignore"):
         # p log(2p / (p + q)) = p (log 2 - log(1 + q/p)), and the same with p and q swapped
         fp = np.where(lp > -np.inf, np.exp(lp) * (_LOG2 - np.logaddexp(0.0, lq - lp)), 0.0)
@@ -97,16 +115,17 @@ def js_rows(edges, p, q):
     return 0.5 * np.sum(w * (fp + fq), axis=1)
 
 
-def tv_rows(edges, p, q):
+def tv_rows(edges, p, q, pre=None):
     """Row-wise integral of |p - q| / 2, panels split where p - q changes sign."""
 
     def g(x):
         return np.exp(p.logpdf(x)) - np.exp(q.logpdf(x))
 
-    return 0.5 * _integrate_abs(edges, g)
+    gx = None if pre is None else (pre[0], np.exp(pre[2]) - np.exp(pre[3]))
+    return 0.5 * _integrate_abs(edges, g, gx)
 
 
-def w1_rows(edges, p, q):
+def w1_rows(edges, p, q, pre=None):
     """Row-wise integral of |F_p - F_q|, panels split where F_p - F_q changes sign."""
 
     def g(x):
@@ -117,7 +136,12 @@ def w1_rows(edges, p, q):
 
 _INTEGRANDS = {"kl": kl_rows, "js": js_rows, "tv": tv_rows, "w1": w1_rows}
 #: Range of each divergence; rounding can push a quadrature slightly outside it.
-RANGES = {"kl": (0.0, np.inf), "js": (0.0, _LOG2), "tv": (0.0, 1.0), "w1": (0.0, np.inf)}
+RANGES = {"kl": (0.0, np.inf), "reverse_kl": (0.0, np.inf), "js": (0.0, _LOG2), "tv": (0.0, 1.0), "w1": (0.0, np.inf)}
+
+
+def _evaluated(edges, p, q):
+    x, w = nodes(edges)
+    return x, w, p.logpdf(x), q.logpdf(x)
 
 
 # -- quadrature machinery -------------------------------------------------------------------
@@ -130,10 +154,13 @@ def nodes(edges):
     return x, w
 
 
-def _integrate_abs(edges, g):
-    r"""Row-wise :math:`\int |g|` over the panels, first splitting panels where ``g`` changes sign."""
-    x, _ = nodes(edges)
-    roots = _sign_changes(x, g(x), g)
+def _integrate_abs(edges, g, gx=None):
+    r"""Row-wise :math:`\int |g|` over the panels, first splitting panels where ``g`` changes sign.
+
+    ``gx``, if given, is ``(x, g(x))`` on the nodes of ``edges``, already computed.
+    """
+    x, values = gx if gx is not None else (nodes(edges)[0], None)
+    roots = _sign_changes(x, g(x) if values is None else values, g)
     if roots is not None:
         edges = np.sort(np.concatenate([edges, roots], axis=1), axis=1)
     x, w = nodes(edges)
@@ -163,9 +190,12 @@ def _sign_changes(x, gx, g):
     return 0.5 * (lo + hi)
 
 
-def _row_edges(p, q):
-    ep, (lo_p, hi_p) = _edges_and_window(p)
-    eq, (lo_q, hi_q) = _edges_and_window(q)
+def _row_edges(p, q, cache):
+    for d in (p, q):
+        if id(d) not in cache:
+            cache[id(d)] = _edges_and_window(d)
+    ep, (lo_p, hi_p) = cache[id(p)]
+    eq, (lo_q, hi_q) = cache[id(q)]
     lo, hi = min(lo_p, lo_q), max(hi_p, hi_q)
     e = np.concatenate([ep, eq, [lo, hi]])
     return np.unique(np.clip(e, lo, hi))
@@ -226,12 +256,22 @@ class Rows:
 
     def logpdf(self, x):
         if not self.stacked:
-            return np.stack([np.asarray(d.logpdf(xi), dtype=float) for d, xi in zip(self.dists, x)])
+            return np.stack([np.asarray(d.logpdf(xi), dtype=float) for d, xi in zip(self.dists, x, strict=False)])
         z = self._z(x)
         comp = self.logw[:, None, :] - 0.5 * z * z - np.log(self.sd)[:, None, :] - _HALF_LOG_2PI
-        return special.logsumexp(comp, axis=-1)
+        return _logsumexp(comp)
 
     def cdf(self, x):
         if not self.stacked:
-            return np.stack([np.asarray(d.cdf(xi), dtype=float) for d, xi in zip(self.dists, x)])
+            return np.stack([np.asarray(d.cdf(xi), dtype=float) for d, xi in zip(self.dists, x, strict=False)])
         return np.sum(np.exp(self.logw)[:, None, :] * special.ndtr(self._z(x)), axis=-1)
+
+
+def _logsumexp(a):
+    """log(sum(exp(a))) over the last axis; -inf where every term is -inf."""
+    if a.shape[-1] == 1:
+        return a[..., 0]
+    m = np.max(a, axis=-1, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore"):
+        return np.log(np.sum(np.exp(a - m), axis=-1)) + m[..., 0]

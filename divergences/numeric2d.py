@@ -6,8 +6,8 @@ sigma_x over mu_x +- 9 sigma_x of every component (10 nodes each). At each outer
 density is a 1-D mixture in y whose components are the conditionals
 :math:`y \mid x \sim N(\mu_y + \tfrac{\Sigma_{xy}}{\Sigma_{xx}}(x - \mu_x),\ \Sigma_{yy} -
 \tfrac{\Sigma_{xy}^2}{\Sigma_{xx}})` weighted by the x-marginals, so the inner panels follow each
-component's conditional ridge however strong the correlation; the inner integrals are the 1-D
-ones of :mod:`divergences.numeric1d` (TV's panels split where p - q changes sign). Components
+component's conditional ridge however strong the correlation; the inner integrals are the
+1-D ones of :mod:`divergences.numeric1d` (TV's panels split where p - q changes sign). Components
 whose weight at x is below e^-80 of the largest are dropped from that row. Absolute error
 <= 1e-6 (checked in the tests against closed-form KL and against ``scipy.integrate.dblquad``).
 
@@ -26,7 +26,7 @@ import ot
 
 from toys import ShiftedLine
 
-from .numeric1d import _INTEGRANDS, _CHUNK_ELEMENTS, GL_ORDER, RANGES, Rows, nodes
+from .numeric1d import _CHUNK_ELEMENTS, _INTEGRANDS, GL_ORDER, RANGES, Rows, nodes
 
 #: Panel edges of a component along an axis, in units of its scale (mass beyond 9 sigma: 2e-19).
 OFFSETS_2D = np.arange(-9.0, 9.5, 1.0)

@@ -70,7 +70,7 @@ def _swapped(fn):
     return swapped
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def lookup(name, type_p, type_q):
     """The closed form registered for ``(type_p, type_q)``, or None.
 

@@ -40,9 +40,7 @@ def real_array(name, value, ndim=None):
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be an array of real numbers, got {value!r}") from exc
     if ndim is not None and arr.ndim != ndim:
-        raise ValueError(
-            f"{name} must be a {ndim}-D array, got shape {arr.shape} from {_short(value)}"
-        )
+        raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape} from {_short(value)}")
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must contain only finite numbers, got {_short(value)}")
     return arr

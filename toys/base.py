@@ -172,6 +172,6 @@ def _fmt(value):
     if isinstance(value, list):
         items = [_fmt(v) for v in value]
         if len(items) > 6:  # keep the repr of large mixtures readable
-            items = items[:3] + ["...", items[-1]]
+            items = [*items[:3], "...", items[-1]]
         return "[" + ", ".join(items) + "]"
     return repr(value)

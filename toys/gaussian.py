@@ -128,4 +128,3 @@ class Gaussian(ContinuousDistribution):
     def _need_1d(self, what):
         if self.dim != 1:
             raise ValueError(f"{what} is defined for 1-D laws only; this Gaussian has dim={self.dim}")
-

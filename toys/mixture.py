@@ -58,9 +58,7 @@ class GaussianMixture(ContinuousDistribution):
         if mu.ndim not in (1, 2):
             raise ValueError(f"means must have shape (K,) or (K, d), got shape {mu.shape}")
         if mu.shape[0] != w.size:
-            raise ValueError(
-                f"means must have one entry per weight ({w.size}), got {mu.shape[0]} (shape {mu.shape})"
-            )
+            raise ValueError(f"means must have one entry per weight ({w.size}), got {mu.shape[0]} (shape {mu.shape})")
         if stds is not None and covs is not None:
             raise TypeError("give either stds or covs, not both")
         d = 1 if mu.ndim == 1 else mu.shape[1]
