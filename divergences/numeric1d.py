@@ -2,24 +2,26 @@ r"""The numeric path in one dimension: composite Gauss-Legendre quadrature, vect
 
 Used when no closed form is registered for a pair of 1-D laws (mixtures, exponential against
 Gaussian, any scipy.stats continuous law, ...). ``evaluate(name, ps, qs)`` computes the divergence
-for many pairs ``(ps[i], qs[i])`` at once: every pair gets its own panels, but all pairs share one
-array of nodes, so a whole divergence-vs-theta curve is a handful of numpy calls.
+for many pairs ``(ps[i], qs[i])`` at once: every pair gets its own panels, but the panels of all
+pairs are refined together, so a whole divergence-vs-theta curve is a handful of numpy calls.
 
 Method
 ------
 * **Panels.** Each law contributes panel edges that resolve its structure: for a Gaussian
-  component of scale sigma, edges every sigma/2 over mu +- 10 sigma; for an exponential, every
+  component of scale sigma, edges every 2 sigma over mu +- 10 sigma; for an exponential, every
   1/rate over [loc, loc + 40/rate]; for a uniform, every width/40; for a discrete law, its atoms;
   for any other law, 161 quantiles at logit-spaced levels from 4e-18 to 1 - 4e-18. Support ends
   are always edges, so no panel straddles a jump of a density. The window is the union of the two
   laws' windows; the mass outside it is below 1e-17 for every toy.
-* **Rule.** 10-point Gauss-Legendre on every panel, exact for polynomials of degree 19 and
-  converging exponentially for the smooth integrands of KL and JS.
+* **Rule.** Adaptive Gauss-Kronrod (G10/K21) on every panel, all panels of all pairs refined
+  together (:mod:`divergences.quadrature`): a panel is halved until QUADPACK's error estimate is
+  below 1e-14 absolute or 1e-12 relative. This also resolves the near-kinks of ``log p`` where
+  the dominant component of a mixture with narrow components changes.
 * **Kinks.** The TV integrand :math:`|p - q|` and the W1 integrand :math:`|F_p - F_q|` have
   kinks where their inner function changes sign. Sign changes between neighbouring nodes are
   located by 60 steps of bisection and become panel edges, so the integrand is smooth on every
-  panel. Two sign changes closer together than neighbouring nodes (about 1/20 of the smallest
-  component scale) would be missed; the error is then bounded by the area of that sliver.
+  panel; a pair of sign changes closer together than neighbouring nodes is left to the
+  adaptive halving.
 * **Log space.** KL and JS integrands are formed from log densities,
   :math:`p(\log p - \log q)` and :math:`p(\log 2 - \log(1 + q/p))` with ``logaddexp``, so they
   stay finite where the densities underflow.
@@ -33,17 +35,18 @@ from scipy import special
 
 from toys.base import DiscreteDistribution
 
-GL_ORDER = 10
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(GL_ORDER)
+from . import quadrature
+
 #: Panel edges of a Gaussian feature, in units of its scale.
-OFFSETS = np.arange(-10.0, 10.5, 1.0)
+OFFSETS = np.arange(-10.0, 10.5, 2.0)
 #: Levels of the quantile edges of a law with no structural hints (tails 4e-18).
 _LEVELS = special.expit(np.linspace(-40.0, 40.0, 161))
-_BISECTIONS = 60
-#: Rows evaluated together, so that (rows, nodes, components) arrays stay within ~ 32 MB.
+#: Nodes evaluated together, so that temporaries stay within ~ 32 MB.
 _CHUNK_ELEMENTS = 4_000_000
 _LOG2 = float(np.log(2.0))
 _HALF_LOG_2PI = 0.5 * float(np.log(2 * np.pi))
+#: Range of each divergence; rounding can push a quadrature slightly outside it.
+RANGES = {"kl": (0.0, np.inf), "reverse_kl": (0.0, np.inf), "js": (0.0, _LOG2), "tv": (0.0, 1.0), "w1": (0.0, np.inf)}
 
 
 def evaluate(name, ps, qs):
@@ -66,130 +69,77 @@ def evaluate(name, ps, qs):
 
 
 def evaluate_many(names, ps, qs):
-    """Several divergences for each pair, sharing the nodes and the density evaluations.
-
-    Returns a dict ``name -> numpy.ndarray of shape (B,)``; see :func:`evaluate`.
-    """
+    """Several divergences for each pair; returns a dict ``name -> array of shape (B,)``."""
     ps, qs = list(ps), list(qs)
-    out = {name: np.empty(len(ps)) for name in names}
     cache = {}
-    edges = [_row_edges(p, q, cache) for p, q in zip(ps, qs, strict=False)]
-    width = max(e.size for e in edges)
-    k = max(_n_components(d) for d in ps + qs)
-    step = max(1, _CHUNK_ELEMENTS // (width * GL_ORDER * max(k, 1)))
-    for start in range(0, len(ps), step):
-        sl = slice(start, start + step)
-        block = np.stack([np.pad(e, (0, width - e.size), mode="edge") for e in edges[sl]])
-        p, q = Rows(ps[sl]), Rows(qs[sl])
-        x, w = nodes(block)
-        dens = (p.logpdf(x), q.logpdf(x)) if set(names) - {"w1"} else None
-        for name in names:
-            if name == "reverse_kl":
-                raw = kl_rows(block, q, p, (x, w, dens[1], dens[0]))
-            elif name == "w1":
-                raw = w1_rows(block, p, q)
-            else:
-                raw = _INTEGRANDS[name](block, p, q, (x, w, *dens))
-            out[name][sl] = np.clip(raw, *RANGES[name])
-    return out
+    panels = quadrature.panels_from_edges([_row_edges(p, q, cache) for p, q in zip(ps, qs)])
+    rows_p, rows_q = Rows(ps), Rows(qs)
+    raw = {}
+    smooth = [n for n in names if n in _SMOOTH]
+    if smooth:  # one evaluation of both densities serves KL, reverse KL and JS
+        values = quadrature.adaptive(_smooth_integrands(smooth, rows_p, rows_q), panels, len(ps))
+        raw.update(zip(smooth, values))
+    for name in names:
+        if name not in raw:
+            raw[name] = integrate(name, panels, rows_p, rows_q, len(ps))
+    return {name: np.clip(raw[name], *RANGES[name]) for name in names}
 
 
-# -- the four integrals, row by row (raw: rows may be slices of a 2-D integral) --------------
-def kl_rows(edges, p, q, pre=None):
-    """Row-wise integral of p (log p - log q); inf where q = 0 < p."""
-    _x, w, lp, lq = pre if pre is not None else _evaluated(edges, p, q)
-    dens = np.exp(lp)
+def integrate(name, panels, p, q, n_rows, **tol):
+    """Raw row-wise integral of divergence ``name`` between row laws ``p`` and ``q`` (``Rows``).
+
+    Raw: not clipped to the divergence's range, because in 2-D the rows are slices of a joint
+    density and their integrals are only parts of the divergence. ``tol``: ``atol``/``rtol``
+    of :func:`divergences.quadrature.adaptive`.
+    """
+    if name in _SMOOTH:
+        return quadrature.adaptive(_smooth_integrands([name], p, q), panels, n_rows, **tol)[0]
+    if name == "tv":
+
+        def g(x, row):
+            return np.exp(p.logpdf(x, row)) - np.exp(q.logpdf(x, row))
+
+        return 0.5 * quadrature.adaptive_abs(g, panels, n_rows, **tol)
+    if name == "w1":
+
+        def g(x, row):
+            return p.cdf(x, row) - q.cdf(x, row)
+
+        return quadrature.adaptive_abs(g, panels, n_rows, **tol)
+    raise ValueError(f"name must be one of {tuple(RANGES)}, got {name!r}")
+
+
+# -- the integrands, from log densities so that they stay finite where densities underflow ---
+def _kl_pointwise(lp, lq):
+    """p (log p - log q): 0 where p = 0, inf where q = 0 < p."""
     with np.errstate(invalid="ignore"):
-        f = np.where(dens > 0, dens * (lp - lq), 0.0)
-    val = np.sum(w * f, axis=1)
-    return np.where(np.any((dens > 0) & np.isneginf(lq), axis=1), np.inf, val)
+        return np.where(lp > -np.inf, np.exp(lp) * (lp - lq), 0.0)
 
 
-def js_rows(edges, p, q, pre=None):
-    """Row-wise integral of (p log(2p/(p+q)) + q log(2q/(p+q))) / 2."""
-    _x, w, lp, lq = pre if pre is not None else _evaluated(edges, p, q)
+def _js_pointwise(lp, lq):
+    """(p log(2p/(p+q)) + q log(2q/(p+q))) / 2, with p log(2p/(p+q)) = p (log 2 - log(1 + q/p))."""
     with np.errstate(invalid="ignore"):
-        # p log(2p / (p + q)) = p (log 2 - log(1 + q/p)), and the same with p and q swapped
         fp = np.where(lp > -np.inf, np.exp(lp) * (_LOG2 - np.logaddexp(0.0, lq - lp)), 0.0)
         fq = np.where(lq > -np.inf, np.exp(lq) * (_LOG2 - np.logaddexp(0.0, lp - lq)), 0.0)
-    return 0.5 * np.sum(w * (fp + fq), axis=1)
+    return 0.5 * (fp + fq)
 
 
-def tv_rows(edges, p, q, pre=None):
-    """Row-wise integral of |p - q| / 2, panels split where p - q changes sign."""
-
-    def g(x):
-        return np.exp(p.logpdf(x)) - np.exp(q.logpdf(x))
-
-    gx = None if pre is None else (pre[0], np.exp(pre[2]) - np.exp(pre[3]))
-    return 0.5 * _integrate_abs(edges, g, gx)
+_SMOOTH = {
+    "kl": lambda lp, lq: _kl_pointwise(lp, lq),
+    "reverse_kl": lambda lp, lq: _kl_pointwise(lq, lp),
+    "js": _js_pointwise,
+}
 
 
-def w1_rows(edges, p, q, pre=None):
-    """Row-wise integral of |F_p - F_q|, panels split where F_p - F_q changes sign."""
+def _smooth_integrands(names, p, q):
+    def f(x, row):
+        lp, lq = p.logpdf(x, row), q.logpdf(x, row)
+        return np.stack([_SMOOTH[n](lp, lq) for n in names])
 
-    def g(x):
-        return p.cdf(x) - q.cdf(x)
-
-    return _integrate_abs(edges, g)
-
-
-_INTEGRANDS = {"kl": kl_rows, "js": js_rows, "tv": tv_rows, "w1": w1_rows}
-#: Range of each divergence; rounding can push a quadrature slightly outside it.
-RANGES = {"kl": (0.0, np.inf), "reverse_kl": (0.0, np.inf), "js": (0.0, _LOG2), "tv": (0.0, 1.0), "w1": (0.0, np.inf)}
+    return f
 
 
-def _evaluated(edges, p, q):
-    x, w = nodes(edges)
-    return x, w, p.logpdf(x), q.logpdf(x)
-
-
-# -- quadrature machinery -------------------------------------------------------------------
-def nodes(edges):
-    """Gauss-Legendre nodes and weights on the panels between consecutive edges, per row."""
-    a, b = edges[:, :-1, None], edges[:, 1:, None]
-    half = 0.5 * (b - a)
-    x = (0.5 * (a + b) + half * _GL_X).reshape(edges.shape[0], -1)  # (rows, panels * order)
-    w = (half * _GL_W).reshape(edges.shape[0], -1)
-    return x, w
-
-
-def _integrate_abs(edges, g, gx=None):
-    r"""Row-wise :math:`\int |g|` over the panels, first splitting panels where ``g`` changes sign.
-
-    ``gx``, if given, is ``(x, g(x))`` on the nodes of ``edges``, already computed.
-    """
-    x, values = gx if gx is not None else (nodes(edges)[0], None)
-    roots = _sign_changes(x, g(x) if values is None else values, g)
-    if roots is not None:
-        edges = np.sort(np.concatenate([edges, roots], axis=1), axis=1)
-    x, w = nodes(edges)
-    return np.sum(w * np.abs(g(x)), axis=1)
-
-
-def _sign_changes(x, gx, g):
-    """Roots of ``g`` between neighbouring nodes where its sign flips, shape (rows, max count)."""
-    s = np.sign(gx)
-    flips = s[:, :-1] * s[:, 1:] < 0
-    count = flips.sum(axis=1)
-    m = int(count.max()) if count.size else 0
-    if m == 0:
-        return None
-    rows, cols = np.nonzero(flips)
-    slot = np.arange(rows.size) - np.repeat(np.cumsum(count) - count, count)
-    lo = np.repeat(x[:, -1:], m, axis=1)  # padding: empty brackets at the last node
-    hi = lo.copy()
-    lo[rows, slot], hi[rows, slot] = x[rows, cols], x[rows, cols + 1]
-    s_lo = np.zeros_like(lo)
-    s_lo[rows, slot] = s[rows, cols]
-    for _ in range(_BISECTIONS):
-        mid = 0.5 * (lo + hi)
-        same = np.sign(g(mid)) == s_lo
-        lo = np.where(same, mid, lo)
-        hi = np.where(same, hi, mid)
-    return 0.5 * (lo + hi)
-
-
+# -- where the panels go ---------------------------------------------------------------------
 def _row_edges(p, q, cache):
     for d in (p, q):
         if id(d) not in cache:
@@ -225,10 +175,10 @@ def _n_components(d):
 
 
 class Rows:
-    """Evaluate ``logpdf``/``cdf`` of law ``i`` on row ``i`` of an array of points.
+    """Evaluate ``logpdf``/``cdf`` of law ``row[i]`` at the points ``x[i]``.
 
     Gaussians and 1-D Gaussian mixtures are stacked into (rows, K) parameter arrays (padded
-    with zero-weight components), so a block of rows is a single vectorised evaluation; other
+    with zero-weight components), so any set of panels is a single vectorised evaluation; other
     laws are evaluated row by row.
     """
 
@@ -251,27 +201,39 @@ class Rows:
                 self.mu[i, : w.size] = m[:, 0]
                 self.sd[i, : w.size] = np.sqrt(c[:, 0, 0])
 
-    def _z(self, x):
-        return (x[..., None] - self.mu[:, None, :]) / self.sd[:, None, :]  # (rows, nodes, K)
+    def logpdf(self, x, row):
+        return self._apply(x, row, self._logpdf, "logpdf")
 
-    def logpdf(self, x):
+    def cdf(self, x, row):
+        return self._apply(x, row, self._cdf, "cdf")
+
+    def _apply(self, x, row, stacked_fn, method):
+        if x.size == 0:
+            return np.empty_like(x)
         if not self.stacked:
-            return np.stack([np.asarray(d.logpdf(xi), dtype=float) for d, xi in zip(self.dists, x, strict=False)])
-        z = self._z(x)
-        comp = self.logw[:, None, :] - 0.5 * z * z - np.log(self.sd)[:, None, :] - _HALF_LOG_2PI
-        return _logsumexp(comp)
+            out = np.empty_like(x)
+            for r in np.unique(row):
+                sel = row == r
+                out[sel] = getattr(self.dists[r], method)(x[sel])
+            return out
+        step = max(1, _CHUNK_ELEMENTS // x[0].size)
+        if x.shape[0] <= step:
+            return stacked_fn(x, row)
+        return np.concatenate([stacked_fn(x[i : i + step], row[i : i + step]) for i in range(0, x.shape[0], step)])
 
-    def cdf(self, x):
-        if not self.stacked:
-            return np.stack([np.asarray(d.cdf(xi), dtype=float) for d, xi in zip(self.dists, x, strict=False)])
-        return np.sum(np.exp(self.logw)[:, None, :] * special.ndtr(self._z(x)), axis=-1)
+    def _logpdf(self, x, row):
+        # one component at a time on 2-D arrays, folded with logaddexp: faster than a
+        # (panels, nodes, K) temporary and a generic log-sum-exp for the few components of a toy
+        out = None
+        for k in range(self.mu.shape[1]):
+            z = (x - self.mu[row, k][:, None]) / self.sd[row, k][:, None]
+            term = (self.logw[row, k] - np.log(self.sd[row, k]) - _HALF_LOG_2PI)[:, None] - 0.5 * z * z
+            out = term if out is None else np.logaddexp(out, term)
+        return out
 
-
-def _logsumexp(a):
-    """log(sum(exp(a))) over the last axis; -inf where every term is -inf."""
-    if a.shape[-1] == 1:
-        return a[..., 0]
-    m = np.max(a, axis=-1, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)
-    with np.errstate(divide="ignore"):
-        return np.log(np.sum(np.exp(a - m), axis=-1)) + m[..., 0]
+    def _cdf(self, x, row):
+        out = np.zeros_like(x)
+        for k in range(self.mu.shape[1]):
+            w = np.exp(self.logw[row, k])[:, None]
+            out += w * special.ndtr((x - self.mu[row, k][:, None]) / self.sd[row, k][:, None])
+        return out
