@@ -184,7 +184,7 @@ def test_ppf_inverts_cdf(dist):
         (Uniform(-1.0, 3.0), stats.uniform(-1.0, 4.0)),
         (Exponential(2.0, loc=0.5), stats.expon(loc=0.5, scale=0.5)),
     ],
-    ids=repr,
+    ids=["norm", "uniform", "expon"],
 )
 def test_one_dimensional_laws_agree_with_scipy(toy, reference):
     x = np.linspace(-5, 6, 57)
