@@ -124,6 +124,11 @@ def reverse_kl(p, q, *, base=None):
     float
         In [0, inf], in nats unless ``base`` says otherwise.
 
+    Raises
+    ------
+    TypeError, ValueError, NotImplementedError
+        As :func:`kl`.
+
     Notes
     -----
     .. math:: KL(Q\|P) = \int q \ln\frac{q}{p}
@@ -241,6 +246,26 @@ def numeric(name, p, q):
 
     Exposed so that closed forms can be checked against it; see :mod:`divergences.numeric1d`
     and :mod:`divergences.numeric2d` for methods and accuracy.
+
+    Parameters
+    ----------
+    name : {"tv", "kl", "js", "w1"}
+    p, q : toys
+        Two laws of the same dimension (1 or 2), already converted from scipy.stats if needed.
+
+    Returns
+    -------
+    float
+        As the function of the same name.
+
+    Examples
+    --------
+    >>> import math
+    >>> from toys import Gaussian
+    >>> from divergences import kl, numeric
+    >>> p, q = Gaussian(0.0, 1.0), Gaussian(1.0, 2.0)
+    >>> math.isclose(numeric("kl", p, q), kl(p, q), abs_tol=1e-9)
+    True
     """
     if p.dim == 1:
         return float(numeric1d.evaluate(name, [p], [q])[0])
