@@ -8,8 +8,24 @@ Estimators from samples are in :mod:`divergences.empirical`; divergence-vs-theta
 :func:`fit_reverse_kl`.
 """
 
+from . import empirical
 from .api import js, kl, numeric, reverse_kl, tv, w1
 from .curves import curves, plot
+from .fit import FitResult, fit_forward_kl, fit_reverse_kl
 from .registry import register
 
-__all__ = ["curves", "js", "kl", "numeric", "plot", "register", "reverse_kl", "tv", "w1"]
+__all__ = [
+    "FitResult",
+    "curves",
+    "empirical",
+    "fit_forward_kl",
+    "fit_reverse_kl",
+    "js",
+    "kl",
+    "numeric",
+    "plot",
+    "register",
+    "reverse_kl",
+    "tv",
+    "w1",
+]
