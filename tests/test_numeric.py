@@ -87,6 +87,9 @@ HARD_1D = {
 }
 
 
+# quad warns about the reference's own pieces that end at a density jump; its value is still
+# checked against ours to 1e-9, so the warning says nothing about the library
+@pytest.mark.filterwarnings("ignore::scipy.integrate.IntegrationWarning")
 @pytest.mark.parametrize("case", HARD_1D, ids=str)
 def test_1d_quadrature_matches_adaptive_quad(case):
     p, q = HARD_1D[case]
