@@ -40,7 +40,7 @@ def tv(p, q):
     Closed forms: 1-D Gaussian pairs (through the two crossing points of the densities),
     Bernoulli/Discrete pairs, Uniform pairs, ShiftedLine pairs; TV = 1 for a discrete or singular
     law against a continuous one and for 1-D continuous laws with disjoint supports. Otherwise
-    numeric: 1-D Gauss-Legendre quadrature with panels split at the crossings of p and q
+    numeric: 1-D adaptive Gauss-Kronrod quadrature with panels split at the crossings of p and q
     (absolute error <= 1e-9, :mod:`divergences.numeric1d`); 2-D iterated cubature for Gaussians
     and mixtures (<= 1e-6, :mod:`divergences.numeric2d`).
 
@@ -80,7 +80,7 @@ def kl(p, q, *, base=None):
     Raises
     ------
     TypeError, ValueError, NotImplementedError
-        As :func:`tv`; also ``ValueError`` for a ``base`` that is not a positive number other than 1.
+        As :func:`tv`; also ``ValueError`` for a ``base`` that is not a number > 1.
 
     Notes
     -----
@@ -104,7 +104,8 @@ def kl(p, q, *, base=None):
     >>> math.isclose(kl(stats.norm(0, 1), stats.norm(1, 2)), math.log(2) + 2 / 8 - 0.5)
     True
     """
-    return _divergence("kl", p, q) * check_base(base)
+    factor = check_base(base)
+    return _divergence("kl", p, q) * factor
 
 
 def reverse_kl(p, q, *, base=None):
@@ -141,8 +142,9 @@ def reverse_kl(p, q, *, base=None):
     >>> reverse_kl(p, q) == kl(q, p)
     True
     """
+    factor = check_base(base)
     p, q = check_pair(p, q)
-    return _divergence("kl", q, p) * check_base(base)
+    return _divergence("kl", q, p) * factor
 
 
 def js(p, q, *, base=None):
@@ -185,7 +187,8 @@ def js(p, q, *, base=None):
     >>> js(Bernoulli(0.0), Bernoulli(1.0), base=2)
     1.0
     """
-    return _divergence("js", p, q) * check_base(base)
+    factor = check_base(base)
+    return _divergence("js", p, q) * factor
 
 
 def w1(p, q):
@@ -209,7 +212,7 @@ def w1(p, q):
     In 1-D, :math:`W_1 = \int |F_P - F_Q|\,dx`. Closed forms: 1-D Gaussian pairs (quantile
     coupling), d-D Gaussians with equal covariances (the distance of the means), Discrete,
     Uniform, Exponential and ShiftedLine pairs (:math:`|\theta_1 - \theta_2|`). Otherwise
-    numeric: in 1-D by Gauss-Legendre quadrature of :math:`|F_P - F_Q|` with panels split at
+    numeric: in 1-D by adaptive Gauss-Kronrod quadrature of :math:`|F_P - F_Q|` with panels split at
     its sign changes (absolute error <= 1e-9); in 2-D by exact optimal transport (POT) between
     discretisations of the two laws on a common grid (absolute error <= 2e-2,
     :mod:`divergences.numeric2d`).

@@ -110,7 +110,7 @@ def run(out="out"):
     steps.update()
     steps.close()
     lines += ["", "Methods: closed forms where registered (see `divergences.closed_forms`); otherwise 1-D"]
-    lines += ["Gauss-Legendre quadrature (absolute error <= 1e-9), 2-D iterated cubature (<= 1e-6) and,"]
+    lines += ["adaptive Gauss-Kronrod quadrature (absolute error <= 1e-9), 2-D iterated cubature (<= 1e-6) and,"]
     lines += ["for 2-D W1, exact optimal transport between discretisations (<= 2e-2).", ""]
     path = out / "report.md"
     path.write_text("\n".join(lines))

@@ -1,4 +1,4 @@
-r"""The numeric path in one dimension: composite Gauss-Legendre quadrature, vectorised over pairs.
+r"""The numeric path in one dimension: adaptive Gauss-Kronrod quadrature, vectorised over pairs.
 
 Used when no closed form is registered for a pair of 1-D laws (mixtures, exponential against
 Gaussian, any scipy.stats continuous law, ...). ``evaluate(name, ps, qs)`` computes the divergence
@@ -9,10 +9,11 @@ Method
 ------
 * **Panels.** Each law contributes panel edges that resolve its structure: for a Gaussian
   component of scale sigma, edges every 2 sigma over mu +- 10 sigma; for an exponential, every
-  1/rate over [loc, loc + 40/rate]; for a uniform, every width/40; for a discrete law, its atoms;
-  for any other law, 161 quantiles at logit-spaced levels from 4e-18 to 1 - 4e-18. Support ends
-  are always edges, so no panel straddles a jump of a density. The window is the union of the two
-  laws' windows; the mass outside it is below 1e-17 for every toy.
+  4/rate over [loc, loc + 40/rate]; for a uniform, every width/10; for a discrete law, its atoms;
+  for any other law (a scipy.stats one), quantiles at logit-spaced tail levels from 1e-30 to 1/2
+  in each tail (ppf below the median, isf above). Support ends are always edges, so no panel
+  straddles a jump of a density. The window is the union of the two laws' windows; the mass
+  outside it is below 1e-17 for every toy and 1e-30 for other laws.
 * **Rule.** Adaptive Gauss-Kronrod (G10/K21) on every panel, all panels of all pairs refined
   together (:mod:`divergences.quadrature`): a panel is halved until QUADPACK's error estimate is
   below 1e-14 absolute or 1e-12 relative. This also resolves the near-kinks of ``log p`` where
@@ -26,8 +27,10 @@ Method
   :math:`p(\log p - \log q)` and :math:`p(\log 2 - \log(1 + q/p))` with ``logaddexp``, so they
   stay finite where the densities underflow.
 
-Accuracy: absolute error below 1e-9 for the toys (checked in the tests against
-``scipy.integrate.quad`` and against closed forms).
+Accuracy: absolute error below 1e-9 for the toys and for scipy.stats laws with finite variance
+and bounded densities (the others are refused when converted; checked in the tests against
+``scipy.integrate.quad`` and against closed forms). Refinement stops with ``RuntimeError`` if
+more than ``quadrature.MAX_PANELS`` panels still need it (a divergent integral).
 """
 
 import numpy as np
@@ -39,8 +42,9 @@ from . import quadrature
 
 #: Panel edges of a Gaussian feature, in units of its scale.
 OFFSETS = np.arange(-10.0, 10.5, 2.0)
-#: Levels of the quantile edges of a law with no structural hints (tails 4e-18).
-_LEVELS = special.expit(np.linspace(-40.0, 40.0, 161))
+#: Tail levels of the quantile edges of a law with no structural hints, from 1e-30 to 1/2:
+#: edges at ppf(level) below the median and isf(level) above it.
+_LEVELS = special.expit(np.linspace(-69.0, 0.0, 139))
 #: Nodes evaluated together, so that temporaries stay within ~ 32 MB.
 _CHUNK_ELEMENTS = 4_000_000
 _LOG2 = float(np.log(2.0))
@@ -83,6 +87,21 @@ def evaluate_many(names, ps, qs):
         if name not in raw:
             raw[name] = integrate(name, panels, rows_p, rows_q, len(ps))
     return {name: np.clip(raw[name], *RANGES[name]) for name in names}
+
+
+def total_mass(d):
+    """Integral of the density of the 1-D law ``d`` (1 for a probability density on the line).
+
+    Integrated over the law's window widened by its own width on each side where the support is
+    unbounded, so that a density that does not vanish outside the window (a periodic one) shows.
+    """
+    edges, (lo, hi) = _edges_and_window(d)
+    low, high = d.support
+    width = hi - lo
+    lo, hi = (lo - width if np.isinf(low) else lo), (hi + width if np.isinf(high) else hi)
+    edges = np.concatenate([edges, np.linspace(lo, hi, 64)])
+    panels = quadrature.panels_from_edges([np.clip(edges, lo, hi)])
+    return float(quadrature.adaptive(lambda x, row: np.exp(d.logpdf(x)), panels, 1)[0])
 
 
 def integrate(name, panels, p, q, n_rows, **tol):
@@ -162,7 +181,8 @@ def _edges_and_window(d):
         edges = (locs[:, None] + scales[:, None] * OFFSETS).ravel()
         window = (max(low, float(np.min(locs - 10 * scales))), min(high, float(np.max(locs + 10 * scales))))
     else:
-        edges = np.asarray(d.ppf(_LEVELS), dtype=float)
+        upper = d.isf(_LEVELS) if hasattr(d, "isf") else d.ppf(1.0 - _LEVELS)
+        edges = np.concatenate([np.asarray(d.ppf(_LEVELS), dtype=float), np.asarray(upper, dtype=float)])
         edges = edges[np.isfinite(edges)]
         window = (max(low, float(edges.min())), min(high, float(edges.max())))
     breaks = [b for b in (low, high) if np.isfinite(b)]

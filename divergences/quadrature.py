@@ -56,6 +56,8 @@ WG = np.concatenate([_WG, _WG[::-1]])
 ATOL = 1e-14  # per panel
 RTOL = 1e-12  # per panel, relative to the panel's integral
 MAX_LEVELS = 40
+#: Panels still being refined, beyond which the integral is declared not to converge.
+MAX_PANELS = 2_000_000
 _BISECTIONS = 60
 
 
@@ -102,14 +104,22 @@ def adaptive(f, panels, n_rows, atol=ATOL, rtol=RTOL):
     """
     a, b, row = panels
     total = None
+    forced = np.zeros(n_rows)  # error estimates of panels accepted without meeting the tolerance
     fx = None  # values on the nodes of the current panels, when already known
     for level in range(MAX_LEVELS):
         if a.size == 0:
             break
+        if a.size > MAX_PANELS:
+            raise RuntimeError(
+                f"the quadrature did not converge: {a.size} panels still need refining after {level} halvings; "
+                "the integral may be infinite or the integrand singular"
+            )
         if fx is None:
             fx = f(nodes(a, b)[0], row)  # (panels, 21) or (components, panels, 21)
-        k, done = _estimate(fx, a, b, atol, rtol)
-        done |= (level == MAX_LEVELS - 1) | (b - a <= 1e-14 * np.maximum(1.0, np.abs(a)))
+        k, done, err = _estimate(fx, a, b, atol, rtol)
+        stop = ~done & ((level == MAX_LEVELS - 1) | (b - a <= 1e-14 * np.maximum(1.0, np.abs(a))))
+        forced += np.bincount(row[stop], weights=(err if err.ndim == 1 else err.max(axis=0))[stop], minlength=n_rows)
+        done |= stop
         if total is None:
             total = np.zeros(k.shape[:-1] + (n_rows,))
         for i in np.ndindex(k.shape[:-1]):
@@ -117,7 +127,15 @@ def adaptive(f, panels, n_rows, atol=ATOL, rtol=RTOL):
         m = 0.5 * (a + b)
         a, b, row = (np.concatenate(v) for v in ((a[~done], m[~done]), (m[~done], b[~done]), (row[~done], row[~done])))
         fx = None
-    return np.zeros(n_rows) if total is None else total
+    if total is None:
+        return np.zeros(n_rows)
+    size = np.abs(total) if total.ndim == 1 else np.abs(total).max(axis=0)
+    if np.any(forced > np.maximum(1e-10, 1e-10 * size)):
+        raise RuntimeError(
+            "the quadrature did not converge: panels narrowed to the limit still carry an estimated error of "
+            f"{forced.max():.3g}; the integral may be infinite or the integrand singular"
+        )
+    return total
 
 
 def adaptive_abs(g, panels, n_rows, atol=ATOL, rtol=RTOL):
@@ -134,7 +152,7 @@ def adaptive_abs(g, panels, n_rows, atol=ATOL, rtol=RTOL):
     x = nodes(a, b)[0]
     gx = g(x, row)
     flips = _flips(gx, row)
-    k, done = _estimate(np.abs(gx), a, b, atol, rtol)
+    k, done, _ = _estimate(np.abs(gx), a, b, atol, rtol)
     roots, owner = _bisect_flips(g, gx, x, row, flips, b)
     done[owner] = False
     total = np.bincount(row[done], weights=k[done], minlength=n_rows)
@@ -150,7 +168,7 @@ def adaptive_abs(g, panels, n_rows, atol=ATOL, rtol=RTOL):
 
 
 def _estimate(fx, a, b, atol, rtol):
-    """K21 integral of each panel, and whether its QUADPACK error estimate meets the tolerance."""
+    """K21 integral of each panel, whether its QUADPACK error estimate meets the tolerance, the estimate."""
     half = 0.5 * (b - a)
     k = half * (fx @ WK)
     g = half * (fx[..., G_INDEX] @ WG)
@@ -159,7 +177,7 @@ def _estimate(fx, a, b, atol, rtol):
         ratio = 200 * np.abs(k - g) / np.where(asc > 0, asc, 1.0)
         err = np.where(asc > 0, asc * np.minimum(1.0, ratio**1.5), 0.0)
         ok = ~np.isfinite(k) | (err <= np.maximum(atol, rtol * np.abs(k)))
-    return k, (ok if ok.ndim == 1 else np.all(ok, axis=0))
+    return k, (ok if ok.ndim == 1 else np.all(ok, axis=0)), err
 
 
 def _flips(gx, row):

@@ -228,3 +228,23 @@ def test_plot_marks_infinite_values_and_uses_the_given_axes():
     assert len(dotted) == 2 and all(np.nanmin(line.get_ydata()) > 1.0 for line in dotted)
     assert top > 1.0
     plt.close(fig)
+
+
+@pytest.mark.parametrize("base", [0.5, 1e-3])
+def test_base_below_one_is_rejected_before_any_work(base):
+    # a ring against a grid takes seconds by transport: the check must come first
+    with pytest.raises(ValueError, match="base"):
+        D.kl(toys.ring(), toys.grid(), base=base)
+
+
+def test_kl_of_nearly_equal_gaussians_is_never_negative():
+    rng = np.random.default_rng(0)
+    for _ in range(2000):
+        m, s = rng.normal(), rng.uniform(0.2, 5)
+        p, q = Gaussian(m, s), Gaussian(m * (1 + 1e-13 * rng.normal()), s * (1 + 1e-12 * rng.normal()))
+        assert D.kl(p, q) >= 0.0 and D.reverse_kl(p, q) >= 0.0
+
+
+def test_frozen_laws_with_array_parameters_are_refused():
+    with pytest.raises(ValueError, match="single law"):
+        D.kl(stats.norm([0.0, 1.0]), stats.norm())

@@ -219,3 +219,57 @@ def test_ring_w1_to_its_rotation_is_small_and_to_a_shift_is_the_shift():
 def _sqrtm(a):
     w, v = np.linalg.eigh(a)
     return (v * np.sqrt(w)) @ v.T
+
+
+def test_2d_w1_of_a_near_point_mass_against_a_gaussian():
+    # W1(delta_(1, 0), N(0, I)) = E|X - (1, 0)|, by dblquad; the near point mass adds <= 1e-6
+    exact = integrate.dblquad(
+        lambda y, x: math.hypot(x - 1, y) * math.exp(-(x * x + y * y) / 2) / (2 * math.pi), -9, 9, -9, 9
+    )[0]
+    assert D.w1(Gaussian(mean=[1, 0], cov=1e-12 * np.eye(2)), Gaussian(mean=[0, 0], cov=np.eye(2))) == pytest.approx(
+        exact, abs=W1_TOL
+    )
+
+
+def test_2d_w1_refuses_shapes_it_cannot_discretise():
+    p = Gaussian(mean=[0, 0], cov=[[1, 1 - 1e-14], [1 - 1e-14, 1]])
+    with pytest.raises(NotImplementedError, match=r"empirical\.w1"):
+        D.w1(p, Gaussian(mean=[0, 0], cov=np.eye(2) * 1e-8))
+
+
+# -- scipy.stats laws: the numeric path is refused where it could be wrong -------------------
+@pytest.mark.parametrize(
+    ("law", "match"),
+    [
+        (stats.cauchy(), "infinite variance"),
+        (stats.t(2), "infinite variance"),
+        (stats.beta(0.5, 0.5), "unbounded"),
+        (stats.beta(2, 0.5), "unbounded"),
+        (stats.gamma(0.1), "unbounded"),
+    ],
+    ids=["cauchy", "t2", "arcsine", "beta-right", "gamma-small-shape"],
+)
+def test_scipy_laws_the_numeric_path_cannot_handle_are_refused(law, match):
+    with pytest.raises(NotImplementedError, match=match):
+        D.kl(law, stats.norm())
+
+
+def test_scipy_laws_that_are_not_densities_on_the_line_are_refused():
+    with pytest.raises(ValueError, match="does not integrate to 1"):
+        D.kl(stats.vonmises(1.0), stats.norm())  # a law on the circle
+
+
+@pytest.mark.parametrize("df", [3, 4, 7])
+def test_heavy_but_finite_variance_tails_are_integrated_far_enough(df):
+    # KL(t_df || N(0, 1)) = -h(t_df) + ln(2 pi)/2 + E[T^2]/2 with E[T^2] = df / (df - 2)
+    t = stats.t(df)
+    exact = -t.entropy() + 0.5 * math.log(2 * math.pi) + 0.5 * df / (df - 2)
+    assert D.kl(t, stats.norm()) == pytest.approx(exact, abs=1e-9)
+
+
+def test_divergent_quadrature_stops_with_an_error():
+    from divergences import quadrature
+
+    panels = quadrature.panels_from_edges([np.array([0.0, 1.0])])
+    with pytest.raises(RuntimeError, match="did not converge"):
+        quadrature.adaptive(lambda x, row: 1.0 / np.sin(50 * x) ** 2, panels, 1)

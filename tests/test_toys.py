@@ -265,3 +265,11 @@ def test_repr_is_readable_and_round_trips_for_simple_toys():
         assert repr(again) == repr(d)
     assert repr(toys.grid()).startswith("GaussianMixture(weights=[0.04, 0.04, 0.04, ...")
     assert len(repr(toys.grid())) < 400
+
+
+@pytest.mark.parametrize("std", [1e-170, 1e200])
+def test_std_whose_square_is_not_representable_is_rejected(std):
+    with pytest.raises(ValueError, match="std"):
+        Gaussian(0.0, std)
+    with pytest.raises(ValueError, match="stds"):
+        GaussianMixture(weights=[1.0], means=[0.0], stds=[std])

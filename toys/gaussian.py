@@ -69,12 +69,16 @@ class Gaussian(ContinuousDistribution):
             c = covariance_matrix("cov", cov, d)
         else:
             s = 1.0 if std is None else positive_scalar("std", std)
+            if not 0.0 < s * s < np.inf:
+                raise ValueError(f"std must have a positive finite square (variance), got std={s!r}")
             c = s**2 * np.eye(d)
         self.dim = d
         if d == 1:
             self.mean = float(m.reshape(()))
             self.var = float(c[0, 0])
-            self.std = float(np.sqrt(self.var))
+            self.std = float(np.sqrt(self.var)) if std is None else s
+            if not 0.0 < self.var < np.inf:
+                raise ValueError(f"cov must be a positive finite variance, got {self.var!r}")
         else:
             self.mean = m
             self.cov = c

@@ -72,6 +72,10 @@ class GaussianMixture(ContinuousDistribution):
                 raise ValueError(f"stds must have one entry per weight ({w.size}), got {s.size}")
             if np.any(s <= 0):
                 raise ValueError(f"stds must all be > 0, got {s.tolist()}")
+            with np.errstate(over="ignore", under="ignore"):
+                var = s * s
+            if not np.all((var > 0) & np.isfinite(var)):
+                raise ValueError(f"stds must have positive finite squares (variances), got {s.tolist()}")
             c = s[:, None, None] ** 2 * np.eye(d)
         else:
             c = real_array("covs", covs, ndim=3)

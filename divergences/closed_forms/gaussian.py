@@ -29,7 +29,12 @@ from ..registry import register
 @register("kl", Gaussian, Gaussian)
 def _kl_gaussian(p, q):
     if p.dim == 1:
-        return math.log(q.std / p.std) + (p.var + (p.mean - q.mean) ** 2) / (2 * q.var) - 0.5
+        # ln(s_q/s_p) + (s_p^2 + d^2)/(2 s_q^2) - 1/2 = (t - log1p(t))/2 + d^2/(2 s_q^2) with
+        # t = (s_p^2 - s_q^2)/s_q^2: the second form cannot round below 0 for nearly equal
+        # variances, the first keeps its precision when they are far apart
+        t = (p.var - q.var) / q.var
+        spread = 0.5 * (t - math.log1p(t)) if abs(t) < 0.5 else math.log(q.std / p.std) + 0.5 * t
+        return max(spread + (p.mean - q.mean) ** 2 / (2 * q.var), 0.0)
     a = linalg.solve_triangular(q._chol, p._chol, lower=True)  # L_q^{-1} L_p
     delta = linalg.solve_triangular(q._chol, q.mean - p.mean, lower=True)
     value = 0.5 * (np.sum(a * a) + delta @ delta - p.dim + q._logdet - p._logdet)
