@@ -23,8 +23,9 @@ from ..registry import register
 def _kl_exponential(p, q):
     if p.loc < q.loc:
         return math.inf
-    value = math.log(p.rate / q.rate) - 1.0 + q.rate * (1.0 / p.rate + p.loc - q.loc)
-    return max(value, 0.0)
+    # with r = rate_q / rate_p: r - 1 - ln r + rate_q (loc_p - loc_q), exactly 0 for equal laws
+    r = q.rate / p.rate
+    return max((r - 1.0) - math.log1p(r - 1.0) + q.rate * (p.loc - q.loc), 0.0)
 
 
 @register("w1", Exponential, Exponential)

@@ -39,7 +39,7 @@ def _js_uniform(p, q):
     if ell == 0.0:
         return LN2
     dp, dq = 1.0 / p.width, 1.0 / q.width
-    only = (1.0 - dp * ell) + (1.0 - dq * ell)  # mass of each law off the overlap
+    only = (p.width - ell) / p.width + (q.width - ell) / q.width  # mass of each law off the overlap (0 if equal)
     both = ell * (dp * math.log(2 * dp / (dp + dq)) + dq * math.log(2 * dq / (dp + dq)))
     return min(LN2, max(0.0, 0.5 * (only * LN2 + both)))
 
