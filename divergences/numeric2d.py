@@ -20,11 +20,13 @@ its mass (3 x 3 Gauss-Legendre) at its barycentre; a component narrower than a q
 a point mass at its mean; a :class:`toys.ShiftedLine` is equally spaced points. The step h is
 the finest that keeps each law within ``MAX_CELLS`` cells and the cost matrix within
 ``max_points**2`` entries, and it is shared, so the two laws' discretisation errors largely
-cancel. The error scales with h, hence with the size of the laws: measured <= 1.2e-2 on the
-tests' laws of unit scale (equal-covariance Gaussians, mixtures against their translates, a
-segment or a near point mass against a Gaussian, rho = 0.999); the stated guarantee is 2e-2
-absolute for laws whose components have standard deviations up to about 1 and spread over a
-few units, and about 1e-2 times the scale otherwise. Laws so elongated or so different in scale
+cancel. The error scales with h, hence with the size of the laws. Stated accuracy: 2e-2
+absolute for laws whose components have standard deviations up to about 5 and spread over a
+few units (the lecture's ring, grid, correlated Gaussian, parallel lines); measured <= 1.2e-2 on
+the tests' unit-scale laws (equal-covariance Gaussians, mixtures against their translates, a
+segment or a near point mass against a Gaussian, rho = 0.999) and 2e-2 for concentric
+Gaussians of standard deviations 4.75 and 0.5 (exact value |s1 - s2| sqrt(pi / 2)). For wider
+laws expect about 4e-3 times the largest standard deviation. Laws so elongated or so different in scale
 that the grid would need more than ``MAX_EXAMINED`` cells raise ``NotImplementedError``.
 """
 
@@ -126,7 +128,7 @@ def _inner_edges(rows_p, rows_q):
 
 # -- transport ------------------------------------------------------------------------------
 #: Largest discretisation of one law, and largest transport problem (cost-matrix entries).
-MAX_CELLS = 10_000
+MAX_CELLS = 15_000
 MAX_COST_ENTRIES = 2_500**2
 #: Largest number of grid cells examined while discretising (a guard against extreme shapes).
 MAX_EXAMINED = 4_000_000

@@ -273,3 +273,12 @@ def test_divergent_quadrature_stops_with_an_error():
     panels = quadrature.panels_from_edges([np.array([0.0, 1.0])])
     with pytest.raises(RuntimeError, match="did not converge"):
         quadrature.adaptive(lambda x, row: 1.0 / np.sin(50 * x) ** 2, panels, 1)
+
+
+@pytest.mark.parametrize(("a", "b"), [(2.0, 0.21875), (4.75, 0.5), (1.0, 0.05)])
+def test_2d_w1_of_concentric_isotropic_gaussians(a, b):
+    # the radial coupling moves every point by |a - b| |Z|, and x -> |x - m| is 1-Lipschitz with
+    # E_P - E_Q = |a - b| E|Z|, so W1 = |a - b| sqrt(pi / 2) exactly; a wide law against a narrow
+    # one is the hardest case for a shared grid
+    p, q = Gaussian(mean=[0, 2], cov=a**2 * np.eye(2)), Gaussian(mean=[0, 2], cov=b**2 * np.eye(2))
+    assert D.w1(p, q) == pytest.approx(abs(a - b) * math.sqrt(math.pi / 2), abs=W1_TOL)
