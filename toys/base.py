@@ -11,10 +11,10 @@ A toy is one of:
 The kind decides the absolute-continuity rules in :mod:`divergences` (a discrete or singular law
 against a continuous one has TV = 1, JS = ln 2 and infinite KL both ways).
 
-Besides the scipy.stats-like public methods, one-dimensional toys expose two hints used by the
+Besides the scipy.stats-like public methods, one-dimensional toys expose a hint used by the
 quadrature in :mod:`divergences`: ``_features()`` (locations and length scales of the
-distribution's structure, for placing panels) and ``_breakpoints()`` (points where the density or
-the CDF is not smooth).
+distribution's structure, for placing panels; the finite ends of ``support`` are always panel
+edges too).
 """
 
 import numpy as np
@@ -93,10 +93,6 @@ class ContinuousDistribution(Distribution):
     def support(self):
         """Closed interval ``(low, high)`` outside which the density is 0 (1-D only)."""
         return (-np.inf, np.inf)
-
-    def _breakpoints(self):
-        """Points where the density jumps (1-D): the finite ends of the support."""
-        return np.array([b for b in self.support if np.isfinite(b)], dtype=float)
 
 
 class DiscreteDistribution(Distribution):
