@@ -88,7 +88,7 @@ class TrainConfig:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(options) - known)
         if unknown:
-            raise TypeError(f"unknown option(s) {unknown}; the options are the fields of gan1d.TrainConfig: {sorted(known)}")
+            raise TypeError(f"unknown option(s) {unknown}; options are gan1d.TrainConfig fields: {sorted(known)}")
         return cls(**options)
 
     def to_dict(self):
@@ -118,7 +118,7 @@ class TrainConfig:
         """The optimizer this config names, over ``params`` (Adam/RMSprop act elementwise: see networks)."""
         params = list(params)
         if self.optimizer == "adam":
-            return torch.optim.Adam(params, lr=lr, betas=self.betas or (0.9, 0.999), foreach=True)
+            return torch.optim.Adam(params, lr=lr, betas=self.betas or (0.9, 0.999), fused=True)
         if self.optimizer == "rmsprop":
             return torch.optim.RMSprop(params, lr=lr, foreach=True)
         return torch.optim.SGD(params, lr=lr, foreach=True)

@@ -95,7 +95,8 @@ def train_critic(loss, real, fake, steps=2000, seed=0, batch_size=256, **options
     """
     config = TrainConfig.from_options(loss=loss, steps=steps, batch_size=batch_size, **options)
     if not isinstance(fake, toys.Distribution) or fake.dim != getattr(real, "dim", None):
-        raise ValueError(f"fake must be a toy of the same dimension as real ({getattr(real, 'dim', None)}), got {fake!r}")
+        dim = getattr(real, "dim", None)
+        raise ValueError(f"fake must be a toy of the same dimension as real ({dim}), got {fake!r}")
     trainer = Trainer(real, [seed], config, generator_module=_Sampler(fake))
     est = np.empty(steps)
     for t in range(steps):
@@ -277,7 +278,9 @@ def _param_derivatives(family, thetas, h=1e-6):
 def _exact(name, family, reference, thetas, h=1e-4):
     f = getattr(divergences, name)
     value = np.array([f(reference, _law(family(t))) for t in thetas])
-    deriv = np.array([(f(reference, _law(family(t + h))) - f(reference, _law(family(t - h)))) / (2 * h) for t in thetas])
+    hi = np.array([f(reference, _law(family(t + h))) for t in thetas])
+    lo = np.array([f(reference, _law(family(t - h))) for t in thetas])
+    deriv = (hi - lo) / (2 * h)
     return value, deriv
 
 

@@ -80,7 +80,7 @@ def gradient_penalty(critic, real, fake, generators):
     ``real`` and ``fake`` are ``(N, batch, d)``; returns ``(N,)``. Built with ``create_graph`` so
     the penalty is differentiated with respect to the critic's parameters.
     """
-    n, batch, _ = real.shape
+    batch = real.shape[1]
     eps = torch.stack([torch.rand(batch, 1, generator=g, device=real.device) for g in generators])  # (N, batch, 1)
     x_hat = (eps * real + (1 - eps) * fake).requires_grad_(True)
     (grad,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)  # (N, batch, d)
@@ -109,12 +109,8 @@ _GAN_DEFAULTS = {"optimizer": "adam", "lr_d": 2e-4, "lr_g": 2e-4, "betas": (0.5,
 _GAN_SOURCE = "Goodfellow et al. 2014 (one D step per G step); Adam lr 2e-4, betas (0.5, 0.999) of DCGAN [4]"
 
 LOSSES = {
-    "gan": Loss(
-        "gan", gan_discriminator_loss, gan_generator_loss, js_estimate, "js", _GAN_DEFAULTS, _GAN_SOURCE
-    ),
-    "nsgan": Loss(
-        "nsgan", gan_discriminator_loss, nsgan_generator_loss, js_estimate, "js", _GAN_DEFAULTS, _GAN_SOURCE
-    ),
+    "gan": Loss("gan", gan_discriminator_loss, gan_generator_loss, js_estimate, "js", _GAN_DEFAULTS, _GAN_SOURCE),
+    "nsgan": Loss("nsgan", gan_discriminator_loss, nsgan_generator_loss, js_estimate, "js", _GAN_DEFAULTS, _GAN_SOURCE),
     "wgan": Loss(
         "wgan",
         wgan_critic_loss,

@@ -231,7 +231,7 @@ def check_target(target):
         raise ValueError(f"target must be a toys distribution with sample(n, rng), got {target!r}")
     try:
         x = np.asarray(target.sample(2, np.random.default_rng(0)), dtype=float)
-    except Exception as exc:  # noqa: BLE001 - any failure to sample means it cannot be a target
+    except Exception as exc:  # any failure to sample means it cannot be a target
         raise ValueError(f"target cannot be sampled: {target!r}.sample(2, rng) raised {exc!r}") from exc
     if x.reshape(2, -1).shape[1] != target.dim or not np.all(np.isfinite(x)):
         raise ValueError(f"target cannot be sampled: {target!r}.sample gave {x!r}")
