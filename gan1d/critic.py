@@ -26,7 +26,7 @@ import toys
 from . import _checks
 from .config import TrainConfig
 from .evaluate import numpy_points
-from .generators import as_generator, stack_parametric
+from .generators import ParallelLines, as_generator, stack_parametric
 from .losses import get_loss
 from .train import Trainer
 
@@ -285,10 +285,14 @@ def _exact(name, family, reference, thetas, h=1e-4):
 
 
 def _law(x):
+    """The toy ``family`` gave, or the law of the spec it gave, in float64 (not through float32 torch
+    parameters, whose rounding would spoil the central difference of ``_exact``)."""
     if isinstance(x, toys.Distribution):
         return x
     spec = as_generator(x)
-    return stack_parametric([spec]).distribution(0)
+    if isinstance(spec, ParallelLines):
+        return toys.ShiftedLine(spec.theta)
+    return toys.Gaussian(spec.mu, abs(spec.sigma))
 
 
 def _checkpoints(checkpoints, steps):

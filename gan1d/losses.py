@@ -24,6 +24,8 @@ References
 .. [3] I. Gulrajani et al., "Improved Training of Wasserstein GANs", NeurIPS 2017 (Algorithm 1).
 .. [4] A. Radford, L. Metz, S. Chintala, "Unsupervised Representation Learning with Deep
    Convolutional GANs", ICLR 2016 (Adam, lr 2e-4, beta1 0.5).
+.. [5] H. Petzka, A. Fischer, D. Lukovnikov, "On the regularization of Wasserstein GANs",
+   ICLR 2018 (the one-sided "Lipschitz penalty").
 """
 
 import math
@@ -74,17 +76,26 @@ def w1_estimate(real, fake):
     return real.mean(-1) - fake.mean(-1)
 
 
-def gradient_penalty(critic, real, fake, generators):
+def gradient_penalty(critic, real, fake, generators, one_sided=False):
     """E (||grad f(x_hat)|| - 1)^2 at x_hat = eps x + (1 - eps) G(z), eps ~ U[0, 1] per sample.
 
     ``real`` and ``fake`` are ``(N, batch, d)``; returns ``(N,)``. Built with ``create_graph`` so
-    the penalty is differentiated with respect to the critic's parameters.
+    the penalty is differentiated with respect to the critic's parameters. ``one_sided`` penalises
+    only norms above 1, E max(0, ||grad f|| - 1)^2 [5]_.
+
+    In 1-D the two-sided penalty traps a critic in the sign of its initial slope: reversing it
+    means passing through slope 0, where the penalty (lambda = 10) outweighs the objective, so
+    about half of randomly started 1-D critics settle near -W1. The one-sided penalty has no such
+    barrier. In 2-D and above the critic's gradient can rotate instead, and both work.
     """
     batch = real.shape[1]
     eps = torch.stack([torch.rand(batch, 1, generator=g, device=real.device) for g in generators])  # (N, batch, 1)
     x_hat = (eps * real + (1 - eps) * fake).requires_grad_(True)
     (grad,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)  # (N, batch, d)
-    return ((grad.norm(dim=-1) - 1) ** 2).mean(-1)
+    excess = grad.norm(dim=-1) - 1  # (N, batch)
+    if one_sided:
+        excess = excess.clamp(min=0)
+    return (excess**2).mean(-1)
 
 
 @dataclass(frozen=True)

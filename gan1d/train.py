@@ -56,7 +56,7 @@ def train(target, loss="wgan-gp", steps=1000, seed=0, batch_size=256, generator=
         The generator (default ``gan1d.MLP()``).
     **options
         Any other field of :class:`gan1d.TrainConfig` (``discriminator``, ``n_critic``,
-        ``optimizer``, ``lr_d``, ``lr_g``, ``betas``, ``clip``, ``gp_weight``, ``eval_every``,
+        ``optimizer``, ``lr_d``, ``lr_g``, ``betas``, ``clip``, ``gp_weight``, ``one_sided``, ``eval_every``,
         ``eval_samples``, ``device``, ``progress``); unset fields take the loss's defaults.
 
     Returns
@@ -125,6 +125,9 @@ class Trainer:
         params = list(self.G.parameters())  # empty for a fixed sampler (gan1d.critic)
         self.opt_g = config.make_optimizer(params, config.lr_g) if params else None
         self._real, self._real_pos = None, 0
+        # The two-sided penalty of WGAN-GP traps 1-D critics in the sign of their first slope
+        # (gan1d.losses.gradient_penalty); unless told otherwise, 1-D targets get the one-sided one.
+        self.one_sided = self.dim == 1 if config.one_sided is None else config.one_sided
         self.device = dev
 
     # -- the two steps ---------------------------------------------------------------------
@@ -148,7 +151,7 @@ class Trainer:
         s_real, s_fake = self.D(real), self.D(fake)  # (N, batch)
         d_loss = self.loss.critic_loss(s_real, s_fake)  # (N,)
         if self.config.gp_weight:
-            d_loss = d_loss + self.config.gp_weight * gradient_penalty(self.D, real, fake, self.noise)
+            d_loss = d_loss + self.config.gp_weight * gradient_penalty(self.D, real, fake, self.noise, self.one_sided)
         self.opt_d.zero_grad(set_to_none=True)
         d_loss.sum().backward()
         self.opt_d.step()
