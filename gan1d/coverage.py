@@ -64,7 +64,9 @@ def mode_coverage(samples, mixture, n_std=3):
     """
     if not isinstance(mixture, toys.GaussianMixture):
         raise TypeError(f"mixture must be a toys.GaussianMixture, got {mixture!r}")
-    if isinstance(n_std, bool) or not isinstance(n_std, numbers.Real) or not n_std > 0 or not np.isfinite(n_std):
+    if isinstance(n_std, bool) or not isinstance(n_std, numbers.Real):
+        raise TypeError(f"n_std must be a real number, got {n_std!r} of type {type(n_std).__name__}")
+    if not n_std > 0 or not np.isfinite(n_std):
         raise ValueError(f"n_std must be a finite number > 0, got {n_std!r}")
     x = _points(samples, mixture.dim)
     means, covs = np.asarray(mixture.means, float).reshape(-1, mixture.dim), _covs(mixture)

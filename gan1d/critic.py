@@ -70,8 +70,8 @@ class TrainedCritic:
         pts = numpy_points(x, self.dim)
         t = torch.as_tensor(pts, dtype=torch.float32)[None]  # (1, n, d)
         with torch.no_grad():
-            s = self.module(t)[0]
-        return (torch.sigmoid(s) if get_loss(self.loss).probabilistic else s).double().numpy()
+            s = self.module(t)[0].double()
+        return (torch.sigmoid(s) if get_loss(self.loss).probabilistic else s).numpy()
 
 
 def train_critic(loss, real, fake, steps=2000, seed=0, batch_size=256, **options):

@@ -83,10 +83,10 @@ class Run:
             raise ValueError(f"x must have shape (n, {self.target.dim}), got shape {np.shape(x)}")
         t = torch.as_tensor(pts, dtype=torch.float32, device=self._device)[None]  # (1, n, d)
         with torch.no_grad():
-            s = self.discriminator(t)[0]
+            s = self.discriminator(t)[0].double()  # sigmoid in float64: stays inside (0, 1) up to |logit| ~ 36
             if get_loss(self.config.loss).probabilistic:
                 s = torch.sigmoid(s)
-        return s.double().cpu().numpy()
+        return s.cpu().numpy()
 
     def distribution(self):
         """The generator's exact law (a toy) for parametric generators."""

@@ -80,6 +80,7 @@ def train(target, loss="wgan-gp", steps=1000, seed=0, batch_size=256, generator=
     >>> bool(abs(run.history["theta"][-1]) < 1.0)     # theta moved towards 0
     True
     """
+    seed = _checks.seed("seed", seed)
     return train_many(target, [seed], loss=loss, steps=steps, batch_size=batch_size, generator=generator, **options)[0]
 
 
