@@ -19,10 +19,11 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed
-	$(BIN)/python -m divergences demo --out out
+	$(BIN)/python -m gan1d lecture --out out
 
+# Two test workers on two cores: one BLAS thread each (torch's is set in conftest.py).
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -n 2 -q
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 -q
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -30,6 +31,8 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/curves_vs_quad.py
+	$(BIN)/python benchmarks/gan_throughput.py
+	$(BIN)/python benchmarks/mode_collapse.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

@@ -2,6 +2,49 @@
 
 Scored as VEEGAN and PacGAN do (:func:`gan1d.mode_coverage` on 2,500 generator samples), with
 the seeds of one (loss, target) cell trained at once by :func:`gan1d.train_many`.
+
+The demonstration setting
+-------------------------
+One setting for every cell (:data:`SETTING`), changed per target (:data:`TARGET_SETTINGS`) and
+per loss (:data:`LOSS_SETTINGS`) only where said below; :func:`setting_for` merges the three.
+Figures in parentheses are from ``benchmarks/mode_collapse.py`` (8 seeds, 2 cores).
+
+* **Small networks** (generator and discriminator of 3 hidden layers of 32 ReLU units, latent
+  dimension 2, batch 256): :func:`gan1d.train_many` trains 8 seeds in 1.5-2x the time of one
+  (``benchmarks/gan_throughput.py``), and the whole table (4 losses x 3 targets x 8 seeds)
+  takes about 3 minutes on 2 cores.
+* **The same two learning rates for every loss, the discriminator's ten times the
+  generator's**: ``lr_d = 2e-3``, ``lr_g = 2e-4`` (the generator keeps the DCGAN rate of the GAN
+  defaults). The papers' own rates (:mod:`gan1d.losses`) need tens of thousands of steps here;
+  one pair for all keeps the table a comparison of losses, not of tunings. The ratio puts the
+  GANs in the regime Arjovsky & Bottou [3]_ analyse, a discriminator close to optimal: the
+  minimax and the non-saturating generators settle within 500 steps on one to three modes,
+  sharply, and stay (a lone cluster sometimes hops to a neighbouring mode): ring, 1.9 and 1.8 of
+  8 modes, 81% and 93% high quality (16 seeds: 1.8 and 1.7, no seed above 4); while
+  the WGAN-GP critic, at the same rates, keeps pulling the generator towards every mode (8 of 8
+  for every seed; 16 seeds: one at 7; 25% high quality, the rest on the arcs between modes). The collapse is this
+  regime's: with equal rates (1e-3 and 1e-3) the minimax GAN covered 7.9 of 8 modes in 2,000
+  steps, with a ratio of 5 (1e-3 and 2e-4) 4.4.
+* **wgan** keeps its paper's RMSprop and clipping at 0.01, at the same two rates (40x and 4x its
+  paper's 5e-5, with which it ends further from the ring: W1 1.0 against 0.8). The clipped
+  critic is a poor W1 estimate: its samples stay spread out (under 2% high quality on the 2-D
+  targets), so it misses modes for another reason than the GANs, which W1 shows (ring: 0.8
+  against 2.1 for the collapsed GANs).
+* **grid** is harder for networks this small: WGAN-GP finds 23 of 25 modes but few of its
+  samples are sharp (5% high quality; 9% after 5,000 steps), against 13.5 and 8.4 modes for the
+  GANs. An untrained generator puts its mass near the origin, a mode of the grid and of the 1-D
+  mixture: there, 1 mode at nearly 100% high quality means collapsed there or nothing learnt.
+* **three** (1-D, three modes 16 standard deviations apart) trains 1,000 steps: its WGAN-GP
+  runs have every mode by then, its GAN runs have collapsed on one.
+
+References
+----------
+.. [1] A. Srivastava et al., "VEEGAN: Reducing Mode Collapse in GANs using Implicit Variational
+   Learning", NeurIPS 2017, Table 1.
+.. [2] Z. Lin, A. Khetan, G. Fanti, S. Oh, "PacGAN: The power of two samples in generative
+   adversarial networks", NeurIPS 2018, Table 2.
+.. [3] M. Arjovsky, L. Bottou, "Towards Principled Methods for Training Generative Adversarial
+   Networks", ICLR 2017.
 """
 
 import time
@@ -16,7 +59,18 @@ from .coverage import mode_coverage
 from .generators import MLP
 from .train import train_many
 
-__all__ = ["LOSS_NAMES", "SETTING", "Cell", "mode_collapse_table", "targets"]
+__all__ = [
+    "GAN_REFERENCES",
+    "LOSS_NAMES",
+    "LOSS_SETTINGS",
+    "SETTING",
+    "TARGET_SETTINGS",
+    "Cell",
+    "mode_collapse_table",
+    "setting_for",
+    "targets",
+    "to_markdown",
+]
 
 LOSS_NAMES = ("gan", "nsgan", "wgan", "wgan-gp")
 
@@ -30,14 +84,53 @@ def targets():
     }
 
 
-#: The demonstration setting: small networks (a single run is bound by per-step overhead, so
-#: :func:`gan1d.train_many` trains 8 seeds in little more than the time of one).
+#: The demonstration setting shared by every cell (see the module docstring for the reasons).
 SETTING = {
-    "steps": 2000,
-    "batch_size": 256,
-    "generator": MLP(width=64, depth=3, latent_dim=2),
-    "discriminator": MLP(width=64, depth=3),
+    "steps": 2500,  # generator steps
+    "batch_size": 256,  # as in the WGAN-GP toy script
+    "generator": MLP(width=32, depth=3, latent_dim=2),
+    "discriminator": MLP(width=32, depth=3),
+    "lr_d": 2e-3,  # discriminator/critic: 10x the generator's, for every loss
+    "lr_g": 2e-4,  # generator: the DCGAN rate of the GAN defaults
 }
+
+#: Per-target changes to :data:`SETTING`.
+TARGET_SETTINGS = {
+    "ring": {},
+    "grid": {},
+    "three": {"steps": 1000},  # 1-D and well separated: converged long before 2,500 steps
+}
+
+#: Per-loss changes to :data:`SETTING`, applied after the target's: none, every loss trains at
+#: the same two rates. Unset fields (optimizer, betas, n_critic, clip, gp_weight) take each
+#: loss's paper defaults (:mod:`gan1d.losses`).
+LOSS_SETTINGS = {
+    "gan": {},
+    "nsgan": {},
+    "wgan": {},
+    "wgan-gp": {},
+}
+
+#: The GAN baselines of the papers that introduced the protocol, with their own (larger)
+#: networks and longer training: modes captured and high-quality fraction, by target (``None``
+#: where the paper has no such experiment).
+GAN_REFERENCES = {
+    "VEEGAN [1]": {"ring": (1.0, 0.993), "grid": (3.3, 0.005), "three": None},
+    "PacGAN [2]": {"ring": (6.3, 0.982), "grid": (17.3, 0.948), "three": None},
+}
+
+
+#: Samples of the evaluations train_many runs during training, which the table does not use.
+_TRAINING_EVAL_SAMPLES = 200
+
+
+def setting_for(loss, target, **overrides):
+    """The training options of one cell: :data:`SETTING`, then the target's, the loss's, ``overrides``."""
+    if loss not in LOSS_SETTINGS:
+        raise ValueError(f"loss must be one of {sorted(LOSS_SETTINGS)}, got {loss!r}")
+    if target not in TARGET_SETTINGS:
+        raise ValueError(f"target must be one of {sorted(TARGET_SETTINGS)}, got {target!r}")
+    return {**SETTING, **TARGET_SETTINGS[target], **LOSS_SETTINGS[loss], **overrides}
 
 
 @dataclass
@@ -50,8 +143,10 @@ class Cell:
     modes: np.ndarray  # (seeds,) modes captured
     high_quality: np.ndarray  # (seeds,) fraction of high-quality samples
     w1: np.ndarray  # (seeds,) empirical W1 to the target
-    seconds: float  # wall time of training all seeds at once
+    seconds: float  # wall time of training all seeds at once (scoring excluded)
     samples: list = field(repr=False, default_factory=list)  # (seeds,) arrays of generator samples
+    seeds: list = field(default_factory=list)  # the seed of each run
+    steps: int | None = None  # generator steps of every run (they differ per target: setting_for)
 
     @property
     def seconds_per_run(self):
@@ -62,36 +157,55 @@ def mode_collapse_table(losses=LOSS_NAMES, names=("ring", "grid", "three"), seed
                         progress=None, **overrides):  # fmt: skip
     """Train every (loss, target) cell over ``seeds`` and score it; a list of :class:`Cell`.
 
-    ``overrides`` replace fields of :data:`SETTING` (e.g. ``steps=200`` for a quick run).
+    Each cell trains with :func:`setting_for` ``(loss, target, **overrides)`` (e.g. ``steps=200``
+    for a quick run). Every score of a seed is computed on the same ``n_samples`` generator
+    samples, kept in ``Cell.samples`` so a plot shows what was scored: modes captured and the
+    high-quality fraction (:func:`gan1d.mode_coverage`) and the empirical W1 to ``n_samples``
+    target samples. The evaluations ``train_many`` itself runs (at step 0 and at the end) are
+    not used here, so they are kept cheap (:data:`_TRAINING_EVAL_SAMPLES` samples): in 2-D each
+    W1 is an exact transport problem, about 0.3 s at 2,500 points.
     """
-    setting = {**SETTING, **overrides}
     all_targets = targets()
+    seeds = list(seeds)
     cells = []
     for name in names:
         target = all_targets[name]
         for loss in losses:
+            setting = setting_for(loss, name, **overrides)
             t0 = time.perf_counter()
-            runs = train_many(target, list(seeds), loss=loss, eval_every=setting["steps"], progress=progress,
-                              eval_samples=n_samples, **setting)  # fmt: skip
+            runs = train_many(target, seeds, loss=loss, eval_every=setting["steps"], progress=progress,
+                              eval_samples=_TRAINING_EVAL_SAMPLES, **setting)  # fmt: skip
             seconds = time.perf_counter() - t0
             xs = [run.sample(n_samples, rng=10_000 + run.seed) for run in runs]
             y = target.sample(n_samples, rng=0)
-            scores = np.array([mode_coverage(x, target) for x in xs])
+            scores = np.array([mode_coverage(x, target) for x in xs])  # (seeds, 2)
             w1 = np.array([empirical.w1(x, y) for x in xs])
-            cells.append(Cell(loss, name, target.n_components, scores[:, 0], scores[:, 1], w1, seconds, xs))
+            modes, high_quality = scores.T
+            cells.append(
+                Cell(loss, name, target.n_components, modes, high_quality, w1, seconds, xs, seeds, setting["steps"])
+            )
     return cells
 
 
-def to_markdown(cells):
-    """The table: modes captured (mean +- standard error), high-quality %, W1, seconds per run."""
-    lines = [
-        "| target | loss | modes captured | high-quality % | W1 to target | s / run |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
+def to_markdown(cells, per_seed=False):
+    """The table: modes captured (mean ± standard error), high-quality %, W1, seconds per run, steps.
+
+    With ``per_seed``, a last column lists the modes captured by each seed.
+    """
+    head = "| target | loss | modes captured | high-quality % | W1 to target | s / run | steps |"
+    rule = "|---|---|---:|---:|---:|---:|---:|"
+    lines = [head + (" modes per seed |" if per_seed else ""), rule + ("---|" if per_seed else "")]
     for c in cells:
-        se = c.modes.std(ddof=1) / np.sqrt(len(c.modes)) if len(c.modes) > 1 else float("nan")
-        lines.append(
-            f"| {c.target} ({c.n_modes}) | {c.loss} | {c.modes.mean():.1f} ± {se:.1f} "
-            f"| {100 * c.high_quality.mean():.1f} | {c.w1.mean():.3f} | {c.seconds_per_run:.1f} |"
+        line = (
+            f"| {c.target} ({c.n_modes}) | {c.loss} | {c.modes.mean():.1f} ± {_se(c.modes):.1f} "
+            f"| {100 * c.high_quality.mean():.1f} | {c.w1.mean():.3f} | {c.seconds_per_run:.1f} | {c.steps} |"
         )
+        if per_seed:
+            line += f" {' '.join(str(int(m)) for m in c.modes)} |"
+        lines.append(line)
     return "\n".join(lines)
+
+
+def _se(x):
+    """Standard error of the mean; NaN for a single value."""
+    return x.std(ddof=1) / np.sqrt(len(x)) if len(x) > 1 else float("nan")
