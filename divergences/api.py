@@ -1,6 +1,5 @@
 r"""The five divergences between two laws: closed form if one is registered, numeric otherwise."""
 
-
 from . import (
     closed_forms,  # noqa: F401  (registers the closed forms)
     numeric1d,
