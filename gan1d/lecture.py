@@ -145,6 +145,10 @@ def run(out="out", quick=False, seed=0, threads=1):
     return path
 
 
+def _say(line):
+    print(line, flush=True)
+
+
 @contextlib.contextmanager
 def _threads(n):
     before = torch.get_num_threads()
@@ -339,7 +343,7 @@ def _parallel_summary(runs, early):
 def mode_collapse(out, s, seed):
     overrides = {} if s.collapse_steps is None else {"steps": s.collapse_steps}
     seeds = range(seed, seed + s.collapse_seeds)
-    cells = mc.mode_collapse_table(seeds=seeds, n_samples=s.collapse_samples, **overrides)
+    cells = mc.mode_collapse_table(seeds=seeds, n_samples=s.collapse_samples, log=_say, **overrides)
     plots.plot_mode_collapse(out / "mode_collapse.png", cells, mc.targets())
     steps = " / ".join(str(n) for n in dict.fromkeys(c.steps for c in cells))  # per target
     best = []
