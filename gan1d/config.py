@@ -46,8 +46,8 @@ class TrainConfig:
     lr_d: float | None = None  # critic learning rate; per loss
     lr_g: float | None = None  # generator learning rate; per loss
     betas: tuple | None = None  # Adam betas; per loss
-    clip: float | None = None  # weight clipping bound (wgan only; 0.01 in Arjovsky et al.)
-    gp_weight: float | None = None  # gradient-penalty weight lambda (wgan-gp only; 10 in Gulrajani et al.)
+    clip: float | None = None  # weight clipping bound; set by wgan (0.01, Arjovsky et al.), applied to any loss if set
+    gp_weight: float | None = None  # penalty weight lambda; set by wgan-gp (10, Gulrajani et al.), any loss if set
     one_sided: bool | None = None  # penalise only ||grad f|| > 1 (Petzka et al. 2018); None: for 1-D targets only
     eval_every: int = 100  # steps between evaluations of the generator against the target
     eval_samples: int = 2500  # generator samples per evaluation (2,500 as in VEEGAN/PacGAN)

@@ -28,7 +28,7 @@ from .config import TrainConfig
 from .evaluate import numpy_points
 from .generators import ParallelLines, as_generator, stack_parametric
 from .losses import get_loss
-from .train import Trainer
+from .train import Trainer, check_target
 
 __all__ = ["SweepResult", "TrainedCritic", "critic_sweep", "optimal_discriminator", "train_critic"]
 
@@ -93,7 +93,9 @@ def train_critic(loss, real, fake, steps=2000, seed=0, batch_size=256, **options
     TrainedCritic
         ``critic(x)`` evaluates it; ``critic.history["estimate"]`` is its estimate per step.
     """
+    seed = _checks.seed("seed", seed)
     config = TrainConfig.from_options(loss=loss, steps=steps, batch_size=batch_size, **options)
+    check_target(real)
     if not isinstance(fake, toys.Distribution) or fake.dim != getattr(real, "dim", None):
         dim = getattr(real, "dim", None)
         raise ValueError(f"fake must be a toy of the same dimension as real ({dim}), got {fake!r}")
@@ -215,6 +217,8 @@ def critic_sweep(loss, family, reference, thetas, steps=2000, checkpoints=None, 
     ``family``'s parameters (exact when they are linear in theta).
     """
     lossobj = get_loss(loss)
+    check_target(reference)
+    seed = _checks.seed("seed", seed)
     steps = _checks.positive_int("steps", steps)
     n_eval = _checks.positive_int("n_eval", n_eval)
     thetas = np.asarray(thetas, dtype=float).reshape(-1)
@@ -227,6 +231,7 @@ def critic_sweep(loss, family, reference, thetas, steps=2000, checkpoints=None, 
     if G.dim != reference.dim:
         raise ValueError(f"family must give laws of the reference's dimension {reference.dim}, got dimension {G.dim}")
     dparams = _param_derivatives(family, thetas)  # (T, n_params)
+    exact, exact_grad = _exact(lossobj.divergence, family, reference, thetas)  # before training: fail early
     trainer = Trainer(reference, np.random.SeedSequence(seed).spawn(len(thetas)), config, generator_module=G)
     G.requires_grad_(False)
     shape = (len(checkpoints), len(thetas))
@@ -237,7 +242,6 @@ def critic_sweep(loss, family, reference, thetas, steps=2000, checkpoints=None, 
         if t == checkpoints[c]:
             estimate[c], grad[c], estimate_grad[c] = _measure(trainer, lossobj, n_eval, dparams)
             c += 1
-    exact, exact_grad = _exact(lossobj.divergence, family, reference, thetas)
     return SweepResult(lossobj.name, lossobj.divergence, thetas, np.array(checkpoints), estimate, grad,
                        estimate_grad, exact, exact_grad)  # fmt: skip
 

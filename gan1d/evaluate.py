@@ -11,24 +11,33 @@ from divergences import empirical
 
 from .coverage import mode_coverage
 
-__all__ = ["EXACT", "evaluate_member"]
+__all__ = ["EXACT", "evaluate_member", "evaluate_members", "sample_members"]
 
 #: Divergences computed exactly for parametric generators, oriented D(target, generator).
 EXACT = ("tv", "kl", "reverse_kl", "js", "w1")
 
 
-def evaluate_member(target, generator, k, n_samples, noise, data_rng):
-    """Evaluation values of member ``k`` of a generator ensemble against ``target``.
+def evaluate_members(target, generator, n_samples, noises, data_rngs):
+    """Evaluation values of every member of a generator ensemble: a list of dicts.
+
+    One forward pass draws ``n_samples`` from every member, member k from its own evaluation
+    stream ``noises[k]`` (so its values do not depend on the other members).
+    """
+    xs = sample_members(generator, n_samples, noises)
+    return [evaluate_member(target, generator, k, x, rng) for k, (x, rng) in enumerate(zip(xs, data_rngs))]
+
+
+def evaluate_member(target, generator, k, x, data_rng):
+    """Evaluation values of member ``k`` of a generator ensemble against ``target``, from its samples ``x``.
 
     Parametric generators: the five divergences of :data:`EXACT`, exactly (NaN if the
-    generator's law is degenerate). MLP generators: ``w1`` between ``n_samples`` generator
-    samples and as many target samples (exact transport between the empirical measures), and
-    ``js`` from common histograms in 1-D and 2-D. Mixture targets add ``modes`` and
-    ``high_quality`` on the generator samples. ``noise`` is the member's evaluation
-    ``torch.Generator``, ``data_rng`` its evaluation ``numpy.random.Generator``.
+    generator's law is degenerate). MLP generators: ``w1`` between the generator samples ``x``
+    and as many target samples (exact transport between the empirical measures), and ``js``
+    from common histograms in 1-D and 2-D. Mixture targets add ``modes`` and ``high_quality``
+    on the generator samples. ``data_rng`` is the member's evaluation ``numpy.random.Generator``.
     """
     row = {}
-    x = sample_member(generator, k, n_samples, noise)
+    n_samples = len(x)
     if generator.parametric:
         try:
             law = generator.distribution(k)
@@ -46,19 +55,22 @@ def evaluate_member(target, generator, k, n_samples, noise, data_rng):
     return row
 
 
-def sample_member(generator, k, n, noise):
-    """``n`` samples of member ``k`` as numpy, shape ``(n,)`` in 1-D and ``(n, d)`` otherwise."""
+def sample_members(generator, n, noises):
+    """``n`` samples of every member as numpy arrays, shape ``(n,)`` in 1-D and ``(n, d)`` otherwise."""
     with torch.no_grad():
-        z = generator.sample_latent([noise], n)  # (1, n, latent): the same noise for every member
-        x = generator(z.expand(_n_members(generator), -1, -1))[k].double().cpu().numpy()  # (n, d)
-    return x[:, 0] if x.shape[1] == 1 else x
-
-
-def _n_members(generator):
-    return next(generator.parameters()).shape[0]
+        x = generator(generator.sample_latent(noises, n)).double().cpu().numpy()  # (N, n, d)
+    return [xk[:, 0] if xk.shape[1] == 1 else xk for xk in x]
 
 
 def numpy_points(x, dim):
-    """Toy-convention samples ``(n,)`` / ``(n, d)`` -> a float array ``(n, d)``."""
-    x = np.asarray(x, dtype=float)
-    return x.reshape(-1, 1) if dim == 1 else x
+    """Toy-convention points ``(n,)`` (1-D) or ``(n, dim)`` -> a float array ``(n, dim)``; ``ValueError`` otherwise."""
+    try:
+        pts = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"x must be a numeric array, got {type(x).__name__}") from None
+    if dim == 1 and pts.ndim <= 1:
+        pts = pts.reshape(-1, 1)
+    if pts.ndim != 2 or pts.shape[1] != dim:
+        expected = "(n,) or (n, 1)" if dim == 1 else f"(n, {dim})"
+        raise ValueError(f"x must have shape {expected} for a {dim}-D law, got shape {np.shape(x)}")
+    return pts

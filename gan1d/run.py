@@ -79,8 +79,6 @@ class Run:
     def discriminate(self, x):
         """D(x) in (0, 1) for ``gan``/``nsgan``, the critic value f(x) for WGANs; numpy, shape ``(n,)``."""
         pts = numpy_points(x, self.target.dim)
-        if pts.ndim != 2 or pts.shape[1] != self.target.dim:
-            raise ValueError(f"x must have shape (n, {self.target.dim}), got shape {np.shape(x)}")
         t = torch.as_tensor(pts, dtype=torch.float32, device=self._device)[None]  # (1, n, d)
         with torch.no_grad():
             s = self.discriminator(t)[0].double()  # sigmoid in float64: stays inside (0, 1) up to |logit| ~ 36

@@ -134,7 +134,9 @@ def plot_curves(path, runs, n_modes):
 
 def _smooth(x, width=25):
     width = max(1, min(width, len(x)))
-    return np.convolve(x, np.ones(width) / width, mode="same")
+    kernel = np.ones(width)
+    # a centred moving average over the points that exist: no zero padding pulls the ends down
+    return np.convolve(x, kernel, mode="same") / np.convolve(np.ones(len(x)), kernel, mode="same")
 
 
 # -- the lecture's section -------------------------------------------------------------------

@@ -17,7 +17,7 @@ import toys
 
 from . import _checks
 from .config import TrainConfig
-from .evaluate import evaluate_member
+from .evaluate import evaluate_members
 from .history import Recorder
 from .losses import get_loss, gradient_penalty
 from .run import Run
@@ -57,7 +57,9 @@ def train(target, loss="wgan-gp", steps=1000, seed=0, batch_size=256, generator=
     **options
         Any other field of :class:`gan1d.TrainConfig` (``discriminator``, ``n_critic``,
         ``optimizer``, ``lr_d``, ``lr_g``, ``betas``, ``clip``, ``gp_weight``, ``one_sided``, ``eval_every``,
-        ``eval_samples``, ``device``, ``progress``); unset fields take the loss's defaults.
+        ``eval_samples``, ``device``, ``progress``); unset fields take the loss's defaults. On 1-D
+        targets ``wgan-gp`` uses the one-sided penalty unless ``one_sided=False`` (the two-sided
+        one locks a 1-D critic in the sign of its first slope; see :class:`gan1d.TrainConfig`).
 
     Returns
     -------
@@ -90,7 +92,9 @@ def train_many(target, seeds, loss="wgan-gp", steps=1000, batch_size=256, genera
     Same parameters as :func:`train`, with ``seeds`` a sequence of distinct non-negative ints.
     Run k is distributed as ``train(..., seed=seeds[k])``; one Python step advances all runs, so
     small networks (bound by per-step overhead, not arithmetic) train N seeds in little more
-    than the time of one.
+    than the time of one. If any member's loss becomes NaN or infinite, the whole batch stops
+    (:class:`TrainingDiverged`, naming the seeds); the other members' histories up to that step
+    are in ``exc.runs``.
     """
     seeds = _seeds(seeds)
     if generator is not None:
@@ -201,10 +205,7 @@ class Trainer:
         return self.G.param_tensors() if self.G.parametric else ()
 
     def evaluate(self, step):
-        rows = [
-            evaluate_member(self.target, self.G, k, self.config.eval_samples, self.eval_noise[k], self.eval_data[k])
-            for k in range(self.n)
-        ]
+        rows = evaluate_members(self.target, self.G, self.config.eval_samples, self.eval_noise, self.eval_data)
         self.recorder.add_eval(step, rows)
 
     def _check_finite(self, step, row):
