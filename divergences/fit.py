@@ -212,7 +212,7 @@ def fit_reverse_kl(target, *, init=None, covariance="full", rng=0, max_iter=1000
     on one mode and ignores the others, whereas :func:`fit_forward_kl` covers them all; which mode
     depends on the start. On ``GaussianMixture(weights=[0.5, 0.5], means=[-3, 3], stds=[1, 1])``,
     starts N(m0, s0^2) with s0 from 0.5 to 3 land near N(3, 1) when m0 >= 2 and near N(-3, 1)
-    when m0 <= -2; when |m0| <= 0.5 (up to 1.8 for the widest starts) they land on a third,
+    when m0 <= -2; when ``|m0| <= 0.5`` (up to 1.8 for the widest starts) they land on a third,
     worse, local minimum N(0, 2.74^2) that straddles both modes (0.84 nats against 0.69).
 
     Parameters

@@ -39,6 +39,10 @@ def optimal_discriminator(p, q):
     Returns ``D`` with :math:`D^*(x) = p(x)/(p(x)+q(x)) = \sigma(\log p(x) - \log q(x))` [2]_,
     computed in log space so it stays exact where both densities underflow.
 
+    References
+    ----------
+    .. [2] I. Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014, Proposition 1.
+
     Examples
     --------
     >>> import numpy as np, toys

@@ -165,7 +165,7 @@ class ParallelLinesGenerator(nn.Module):
 
 @dataclass(frozen=True)
 class LocationScale:
-    """The 1-D generator :math:`\\mu + \\sigma z`, z ~ N(0, 1); law Gaussian(mu, |sigma|).
+    """The 1-D generator :math:`\\mu + \\sigma z`, z ~ N(0, 1); law ``Gaussian(mu, |sigma|)``.
 
     Parameters
     ----------

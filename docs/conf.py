@@ -1,0 +1,63 @@
+"""Sphinx configuration: MyST pages, the lecture notebooks (myst-nb) and the numpydoc API reference.
+
+``make docs`` builds the site offline with warnings as errors. The notebooks are executed during
+the build (``NOTEBOOK_SIZE=small`` in CI, see the Makefile), so a notebook whose checks fail
+fails the build.
+"""
+
+import os
+
+project = "divergences-toolkit"
+author = "The divergences-toolkit developers"
+copyright = "2026, the divergences-toolkit developers"
+
+extensions = [
+    "myst_nb",
+    "numpydoc",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.intersphinx",
+    "matplotlib.sphinxext.plot_directive",
+]
+
+exclude_patterns = ["_build", "notebooks/.ipynb_checkpoints", "**/.ipynb_checkpoints"]
+suppress_warnings = ["mystnb.unknown_mime_type"]
+
+# MyST: $...$ math, ::: fences and {math} roles in the pages and the notebooks' markdown.
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# The notebooks run at build time; a failing cell (a failed check) is a build error.
+nb_execution_mode = os.environ.get("NB_EXECUTION_MODE", "force")
+nb_execution_timeout = 900
+# A temporary working directory: run from docs/, "import divergences" would find docs/divergences/.
+nb_execution_in_temp = True
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_merge_streams = True
+
+# numpydoc renders the docstrings' sections; class members are listed by autodoc instead.
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = False
+autodoc_default_options = {"members": True, "member-order": "bysource"}
+autodoc_typehints = "none"
+
+# Figures produced by code in the pages (``.. plot::``), at one resolution, no source links.
+plot_include_source = True
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 100)]
+plot_rcparams = {"figure.figsize": (8, 3.2)}
+
+# Links to other projects' docs need the network, so they are off (the build is offline).
+intersphinx_mapping = {}
+
+html_theme = "pydata_sphinx_theme"
+html_title = "divergences-toolkit"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "secondary_sidebar_items": ["page-toc"],
+}
+html_static_path = []
