@@ -44,9 +44,11 @@ docs: $(VENV)/.installed-docs
 	OPENBLAS_NUM_THREADS=1 NOTEBOOK_SIZE=$(NOTEBOOK_SIZE) $(BIN)/sphinx-build -b html -W --keep-going -q docs docs/_build/html
 	@echo "docs: open docs/_build/html/index.html"
 
-# JupyterLab on the notebooks (installs it into .venv on first use).
+# JupyterLab on the notebooks (installs it into .venv on first use). Jupyter refuses to run as
+# root without --allow-root, which containers often are; LAB_FLAGS passes more, e.g. --no-browser.
+LAB_FLAGS ?=
 lab: $(VENV)/.installed-lab
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_FLAGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

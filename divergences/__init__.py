@@ -10,11 +10,13 @@ Estimators from samples are in :mod:`divergences.empirical`; divergence-vs-theta
 
 from . import empirical
 from .api import js, kl, numeric, reverse_kl, tv, w1
+from .basins import Basins, reverse_kl_basins
 from .curves import curves, plot
 from .fit import FitResult, fit_forward_kl, fit_reverse_kl
 from .registry import register
 
 __all__ = [
+    "Basins",
     "FitResult",
     "curves",
     "empirical",
@@ -26,6 +28,7 @@ __all__ = [
     "plot",
     "register",
     "reverse_kl",
+    "reverse_kl_basins",
     "tv",
     "w1",
 ]

@@ -12,10 +12,12 @@ in 1-D. Hypothesis strategies for random toys are in :mod:`toys.strategies`.
 
 from .base import ContinuousDistribution, DiscreteDistribution, Distribution, SingularDistribution
 from .discrete import Bernoulli, Discrete
+from .empirical import empirical
 from .gaussian import Gaussian
 from .mixture import GaussianMixture, grid, ring
 from .shifted_line import ShiftedLine
 from .simple import Exponential, Uniform
+from .walk import scaled_walk
 
 __all__ = [
     "Bernoulli",
@@ -29,6 +31,8 @@ __all__ = [
     "ShiftedLine",
     "SingularDistribution",
     "Uniform",
+    "empirical",
     "grid",
     "ring",
+    "scaled_walk",
 ]
