@@ -12,11 +12,12 @@ in 1-D. Hypothesis strategies for random toys are in :mod:`toys.strategies`.
 
 from .base import ContinuousDistribution, DiscreteDistribution, Distribution, SingularDistribution
 from .discrete import Bernoulli, Discrete
-from .empirical import empirical
+from .empirical import empirical_law
 from .gaussian import Gaussian
 from .mixture import GaussianMixture, grid, ring
 from .shifted_line import ShiftedLine
 from .simple import Exponential, Uniform
+from .smoothed_line import SmoothedLine
 from .walk import scaled_walk
 
 __all__ = [
@@ -30,8 +31,9 @@ __all__ = [
     "GaussianMixture",
     "ShiftedLine",
     "SingularDistribution",
+    "SmoothedLine",
     "Uniform",
-    "empirical",
+    "empirical_law",
     "grid",
     "ring",
     "scaled_walk",
