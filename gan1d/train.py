@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 import toys
 
