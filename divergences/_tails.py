@@ -7,19 +7,19 @@ each law is read from the tail where its probability is small: the left tail thr
 from the log probability of whichever tail it lies in. :func:`tails` gives these four
 functions for every continuous 1-D law that :mod:`divergences` accepts:
 
-=====================  ===========================================================
-law                    log tails and their inverses
-=====================  ===========================================================
-``toys.Gaussian``      ``scipy.special.log_ndtr`` and ``ndtri_exp`` (accurate to
-                       :math:`|z| \approx 37`, where the tail probability leaves
-                       the doubles)
-``toys.Exponential``   :math:`\log(1 - F) = -\lambda (x - \mathrm{loc})`, exact
-``toys.Uniform``       linear in both tails
+========================  ========================================================
+law                       log tails and their inverses
+========================  ========================================================
+``toys.Gaussian``         ``scipy.special.log_ndtr`` and ``ndtri_exp`` (accurate to
+                          :math:`|z| \approx 37`, where the tail probability leaves
+                          the doubles)
+``toys.Exponential``      :math:`\log(1 - F) = -\lambda (x - \mathrm{loc})`, exact
+``toys.Uniform``          linear in both tails
 ``toys.GaussianMixture``  log-sum-exp of the components' ``log_ndtr``; quantiles by
-                       Chandrupatla root finding, bracketed by the components'
-                       own quantiles (a mixture's quantile lies between them)
-scipy.stats laws       ``logcdf``/``logsf``, and ``ppf``/``isf`` of the probability
-=====================  ===========================================================
+                          Chandrupatla root finding, bracketed by the components'
+                          own quantiles (a mixture's quantile lies between them)
+scipy.stats laws          ``logcdf``/``logsf``, and ``ppf``/``isf`` of the probability
+========================  ========================================================
 """
 
 import numpy as np

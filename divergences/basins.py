@@ -21,14 +21,19 @@ from .fit import _check_options, _check_target, fit_reverse_kl
 
 @dataclasses.dataclass(frozen=True)
 class Basins:
-    """Outcome of :func:`reverse_kl_basins` on a grid of S start standard deviations by M start means."""
+    """Outcome of :func:`reverse_kl_basins` on a grid of M start means by S start standard deviations.
+
+    The arrays are indexed as the arguments come, means first: entry ``[i, j]`` is the start
+    :math:`N(m_0, s_0^2)` with ``m0 = start_means[i]`` and ``s0 = start_stds[j]``. (To draw them with
+    the means along the horizontal axis, ``pcolormesh(start_means, start_stds, labels.T)``.)
+    """
 
     start_means: np.ndarray  # (M,) means m0 of the starts N(m0, s0^2)
     start_stds: np.ndarray  # (S,) standard deviations s0 of the starts
-    means: np.ndarray  # (S, M) mean of the fit from start (s0[i], m0[j])
-    stds: np.ndarray  # (S, M) standard deviation of that fit
-    values: np.ndarray  # (S, M) KL(q || p) at its end, nats (the fit's own objective)
-    labels: np.ndarray  # (S, M) index into ``minima`` of the end point, -1 where the fit did not converge
+    means: np.ndarray  # (M, S) mean of the fit from start (m0[i], s0[j])
+    stds: np.ndarray  # (M, S) standard deviation of that fit
+    values: np.ndarray  # (M, S) KL(q || p) at its end, nats (the fit's own objective)
+    labels: np.ndarray  # (M, S) index into ``minima`` of the end point, -1 where the fit did not converge
     minima: tuple  # the distinct end points as 1-D toys.Gaussian, lowest objective first
     minimum_values: np.ndarray  # (K,) their objective values, nats, ascending
 
@@ -61,9 +66,10 @@ def reverse_kl_basins(target, start_means, start_stds, *, same=1e-3, max_iter=10
     Returns
     -------
     Basins
-        Arrays of shape (S, M), entry ``[i, j]`` for the start with mean ``start_means[j]`` and
-        standard deviation ``start_stds[i]``: the fitted mean and standard deviation, the final
-        objective (nats), and the label of the minimum reached; and the distinct minima, best first.
+        Arrays of shape (M, S), in the order of the arguments: entry ``[i, j]`` for the start with
+        mean ``start_means[i]`` and standard deviation ``start_stds[j]``: the fitted mean and
+        standard deviation, the final objective (nats), and the label of the minimum reached; and
+        the distinct minima, best first.
 
     Raises
     ------
@@ -110,7 +116,9 @@ def reverse_kl_basins(target, start_means, start_stds, *, same=1e-3, max_iter=10
     >>> b = reverse_kl_basins(p, start_means=[-3.0, 0.0, 3.0], start_stds=[1.0])
     >>> [round(float(g.std), 2) for g in b.minima]  # the two modes tie; the straddling fit is worse
     [1.02, 1.02, 2.75]
-    >>> [round(float(b.minima[k].mean)) for k in b.labels[0]]  # where each start ended
+    >>> b.labels.shape                                           # (start means, start stds)
+    (3, 1)
+    >>> [round(float(b.minima[k].mean)) for k in b.labels[:, 0]]  # where each start ended
     [-3, 0, 3]
     >>> bool(b.minimum_values[2] > b.minimum_values[0] == b.minimum_values[1])
     True
@@ -127,11 +135,11 @@ def reverse_kl_basins(target, start_means, start_stds, *, same=1e-3, max_iter=10
         raise ValueError(f"same must be in (0, 1), got {same!r}")
     _check_options(max_iter, tol)
 
-    shape = (s0.size, m0.size)
+    shape = (m0.size, s0.size)
     means, stds, values = np.empty(shape), np.empty(shape), np.empty(shape)
     converged = np.zeros(shape, dtype=bool)
-    for i, s in enumerate(s0):
-        for j, m in enumerate(m0):
+    for i, m in enumerate(m0):
+        for j, s in enumerate(s0):
             fit = fit_reverse_kl(target, init=Gaussian(float(m), float(s)), max_iter=max_iter, tol=tol)
             means[i, j], stds[i, j], values[i, j] = fit.distribution.mean, fit.distribution.std, fit.value
             converged[i, j] = fit.converged

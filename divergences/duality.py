@@ -33,10 +33,12 @@ import numpy as np
 from scipy import optimize, sparse
 from scipy.spatial import distance
 
-from toys._validation import probability_vector
+from toys._validation import positive_scalar, probability_vector, real_array
 
 __all__ = ["TransportPlan", "Witness", "lipschitz_constant", "mcshane_extension", "w1_dual", "w1_primal"]
 
+#: Relative slack on the Lipschitz constant of the data of :func:`mcshane_extension` (rounding).
+LIPSCHITZ_RTOL = 1e-9
 #: HiGHS feasibility tolerances: tighter than its defaults (1e-7), so that the two programs'
 #: optimal values agree to about 1e-9 on unit-scale examples.
 _HIGHS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
@@ -91,8 +93,13 @@ class Witness:
     mass: np.ndarray
 
     def __call__(self, z):
-        r"""The McShane extension :math:`\min_k (f_k + \|z - z_k\|)` at ``z`` (shape (n,) in 1-D or (n, d))."""
-        return mcshane_extension(self.points, self.f, z)
+        r"""The McShane extension :math:`\min_k (f_k + \|z - z_k\|)` at ``z`` (shape (n,) in 1-D or (n, d)).
+
+        ``f`` is 1-Lipschitz on the points up to the solver's feasibility tolerance (1e-10 absolute,
+        which on two close points can exceed :data:`LIPSCHITZ_RTOL`), so it is extended without the
+        check of :func:`mcshane_extension`.
+        """
+        return _extension(self.points, self.f, _points("z", z, dim=self.points.shape[1]), 1.0)
 
 
 def w1_primal(x, a, y, b):
@@ -231,36 +238,40 @@ def w1_dual(x, a, y, b):
     return Witness(float(f @ mass), points, f, mass)
 
 
-def mcshane_extension(points, values, z):
-    r"""The largest extension of a Lipschitz function given on finitely many points, at ``z``.
+def mcshane_extension(points, values, z, *, lipschitz=1.0):
+    r"""The largest L-Lipschitz extension of a function given on finitely many points, at ``z``.
 
     Parameters
     ----------
     points : array_like, shape (K,) or (K, d)
-        Where the function is known.
+        Where the function is known (a point may repeat only with the same value).
     values : array_like, shape (K,)
-        Its values there.
+        Its values there: an L-Lipschitz function on the points, with L = ``lipschitz``.
     z : array_like, shape (n,) or (n, d)
         Where to evaluate the extension (a 1-D array is n points when ``d = 1``).
+    lipschitz : float, keyword-only
+        The constant L > 0 (default 1, the Kantorovich-Rubinstein witnesses).
 
     Returns
     -------
     ndarray, shape (n,)
-        :math:`F(z) = \min_k (f_k + \|z - z_k\|)`.
+        :math:`F(z) = \min_k (f_k + L\|z - z_k\|)`.
 
     Raises
     ------
     TypeError
         If an argument is not numeric.
     ValueError
-        If an argument is empty, not finite, or the shapes do not match.
+        If an argument is empty, not finite, or the shapes do not match; if ``lipschitz`` is not
+        > 0; or if ``values`` are not L-Lipschitz on the points (their constant, as
+        :func:`lipschitz_constant`, exceeds :math:`L(1 + 10^{-9})`): then F does not take the
+        given values, :math:`F(z_k) < f_k` at some point, and no L-Lipschitz extension exists.
 
     Notes
     -----
-    :math:`F` is 1-Lipschitz on the whole space (a minimum of 1-Lipschitz functions), and if
-    :math:`f` is 1-Lipschitz on the points then :math:`F(z_k) = f_k` there: McShane's
-    extension [1]_. It is the largest such extension; :math:`\max_k (f_k - \|z - z_k\|)` is the
-    smallest.
+    :math:`F` is L-Lipschitz on the whole space (a minimum of L-Lipschitz functions), and as
+    :math:`f` is L-Lipschitz on the points, :math:`F(z_k) = f_k` there: McShane's extension [1]_.
+    It is the largest such extension; :math:`\max_k (f_k - L\|z - z_k\|)` is the smallest.
 
     References
     ----------
@@ -270,13 +281,31 @@ def mcshane_extension(points, values, z):
     --------
     >>> mcshane_extension([0.0, 1.0], [0.0, 0.5], [0.0, 0.25, 1.0, 3.0]).tolist()
     [0.0, 0.25, 0.5, 2.5]
+    >>> mcshane_extension([0.0, 1.0], [0.0, 2.0], [0.0, 0.5, 1.0], lipschitz=2.0).tolist()   # F(z_k) = f_k
+    [0.0, 1.0, 2.0]
     """
     pts = _points("points", points)
-    vals = _real_array("values", values, ndim=1)
+    vals = real_array("values", values, ndim=1)
     if vals.size != pts.shape[0]:
         raise ValueError(f"values must have one entry per point ({pts.shape[0]}), got {vals.size}")
+    lip = positive_scalar("lipschitz", lipschitz)
     zz = _points("z", z, dim=pts.shape[1])
-    return np.min(vals[None, :] + distance.cdist(zz, pts), axis=1)
+    i, j = np.triu_indices(vals.size, k=1)
+    dist, rise = distance.cdist(pts, pts)[i, j], np.abs(vals[i] - vals[j])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slopes = np.where(rise == 0, 0.0, rise / dist)  # a repeated point with two values: inf
+    found = float(slopes.max(initial=0.0))
+    if found > lip * (1 + LIPSCHITZ_RTOL):
+        raise ValueError(
+            f"values must be {lip:g}-Lipschitz on the points (lipschitz={lip:g}), got a Lipschitz constant of "
+            f"{found!r}: no {lip:g}-Lipschitz extension takes these values; pass a lipschitz of at least that"
+        )
+    return _extension(pts, vals, zz, lip)
+
+
+def _extension(pts, vals, zz, lip):
+    """min_k (f_k + L |z - z_k|) for points (K, d), values (K,), z (n, d)."""
+    return np.min(vals[None, :] + lip * distance.cdist(zz, pts), axis=1)
 
 
 def lipschitz_constant(points, values):
@@ -308,7 +337,7 @@ def lipschitz_constant(points, values):
     1.0
     """
     pts = _points("points", points)
-    vals = _real_array("values", values, ndim=1)
+    vals = real_array("values", values, ndim=1)
     if vals.size != pts.shape[0]:
         raise ValueError(f"values must have one entry per point ({pts.shape[0]}), got {vals.size}")
     if vals.size == 1:
@@ -334,26 +363,12 @@ def _check_measures(x, a, y, b):
 
 def _points(name, value, dim=None):
     """``value`` as finite points of shape (n, d); a 1-D array is n points on the line."""
-    arr = _real_array(name, value)
+    arr = real_array(name, value)
     if arr.ndim == 1 and dim in (None, 1):
         arr = arr[:, None]
     if arr.ndim != 2 or arr.shape[0] == 0 or (dim is not None and arr.shape[1] != dim):
         expected = "(n,) or (n, d)" if dim is None else ("(n,) or (n, 1)" if dim == 1 else f"(n, {dim})")
         raise ValueError(f"{name} must be a non-empty array of points of shape {expected}, got shape {arr.shape}")
-    return arr
-
-
-def _real_array(name, value, ndim=None):
-    try:
-        arr = np.array(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of real numbers, got {value!r}") from None
-    if ndim is not None and arr.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}")
-    if arr.size == 0:
-        raise ValueError(f"{name} must not be empty")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must contain only finite numbers, got {value!r}")
     return arr
 
 

@@ -300,7 +300,7 @@ def _minus_p_log_q(lp, lq):
 
 def _integrate(p, q, integrand):
     """The integral of integrand(log p, log q) over the line, by numeric1d's panels and quadrature."""
-    panels = quadrature.panels_from_edges([numeric1d._row_edges(p, q, {})])
+    panels = quadrature.panels_from_edges([numeric1d.panel_edges(p, q)])
     rows_p, rows_q = numeric1d.Rows([p]), numeric1d.Rows([q])
 
     def f(x, row):

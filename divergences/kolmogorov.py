@@ -8,10 +8,9 @@ in Kolmogorov distance (Berry-Esseen) and at total variation 1 from it for every
 
 import numpy as np
 
-from toys.base import ContinuousDistribution, DiscreteDistribution
+from toys.base import DiscreteDistribution
 
-from ._inputs import check_pair
-from .lr_test import lr_intervals
+from .lr_test import _check_laws, lr_intervals
 
 
 def kolmogorov(p, q):
@@ -70,12 +69,7 @@ def kolmogorov(p, q):
     >>> kolmogorov(scaled_walk(100), Gaussian()) < 0.05 < tv(scaled_walk(100), Gaussian())
     True
     """
-    p, q = check_pair(p, q)
-    if p.dim != 1:
-        raise ValueError(f"p and q must be 1-D laws, got dim={p.dim} ({p!r})")
-    for name, law in (("p", p), ("q", q)):
-        if not isinstance(law, (ContinuousDistribution, DiscreteDistribution)):
-            raise TypeError(f"{name} must be a 1-D law with a CDF, got {law!r}")
+    p, q = _check_laws(p, q)
     p_discrete, q_discrete = isinstance(p, DiscreteDistribution), isinstance(q, DiscreteDistribution)
     if p_discrete and q_discrete:
         x = np.union1d(p.atoms, q.atoms)

@@ -107,20 +107,22 @@ def lr_test_errors(p, q, threshold=1.0):
         Two 1-D laws: the null hypothesis P and the alternative Q. Both continuous, both
         discrete, or one of each (then the laws are mutually singular and both errors are 0).
     threshold : float or array_like
-        Thresholds :math:`t > 0`, any shape.
+        Thresholds :math:`t > 0`, any shape (not bools).
 
     Returns
     -------
-    alpha, beta : numpy.ndarray
-        Of the shape of ``threshold``: the type I error :math:`\alpha = P(p \le t\,q)` and the
-        type II error :math:`\beta = Q(p > t\,q)`, probabilities in [0, 1].
+    alpha, beta : float, or numpy.ndarray of the shape of ``threshold``
+        The type I error :math:`\alpha = P(p \le t\,q)` and the type II error
+        :math:`\beta = Q(p > t\,q)`, probabilities in [0, 1]: Python floats for a scalar
+        ``threshold`` (as numpy's functions do), arrays otherwise.
 
     Raises
     ------
     ValueError
         If the laws are not 1-D or a threshold is not a finite number > 0.
     TypeError
-        If an argument is not a law, or is a singular law.
+        If an argument is not a law, or is a singular law, or ``threshold`` is a bool or not a
+        number.
 
     Notes
     -----
@@ -147,6 +149,8 @@ def lr_test_errors(p, q, threshold=1.0):
     >>> alpha, beta = lr_test_errors(Bernoulli(0.25), Bernoulli(0.75), [0.2, 1.0, 4.0])
     >>> alpha.tolist(), beta.tolist()
     ([0.0, 0.25, 1.0], [1.0, 0.25, 0.0])
+    >>> lr_test_errors(Bernoulli(0.25), Bernoulli(0.75))            # t = 1: floats
+    (0.25, 0.25)
     >>> p, q = Gaussian(0.0, 1.0), Gaussian(1.0, 2.0)
     >>> a, b = lr_test_errors(p, q, np.exp(np.linspace(-3, 3, 61)))
     >>> bool(np.isclose((a + b).min(), 1 - tv(p, q)) and np.argmin(a + b) == 30)
@@ -169,8 +173,10 @@ def lr_test_errors(p, q, threshold=1.0):
         intervals = _intervals(p, q, flat)
         alpha = np.array([1.0 - _mass(p, iv) for iv in intervals])
         beta = np.array([_mass(q, iv) for iv in intervals])
-    shape = log_t.shape
-    return np.clip(alpha, 0.0, 1.0).reshape(shape), np.clip(beta, 0.0, 1.0).reshape(shape)
+    alpha, beta = np.clip(alpha, 0.0, 1.0).reshape(log_t.shape), np.clip(beta, 0.0, 1.0).reshape(log_t.shape)
+    if log_t.ndim == 0:  # scalar in, scalar out
+        return float(alpha), float(beta)
+    return alpha, beta
 
 
 def best_test_error(p, q):
@@ -243,7 +249,7 @@ def _intervals(p, q, log_t):
 
 def _grid(p, q):
     """Sorted points resolving both laws, with one point beyond each end of their joint window."""
-    edges = numeric1d._row_edges(p, q, {})
+    edges = numeric1d.panel_edges(p, q)
     steps = np.linspace(0.0, 1.0, SUBDIVISIONS, endpoint=False)
     fine = (edges[:-1, None] + np.diff(edges)[:, None] * steps).ravel()
     pad = edges[-1] - edges[0]
@@ -265,16 +271,19 @@ def _mass(law, intervals):
 
 # -- checks ------------------------------------------------------------------------------------
 def _check_laws(p, q):
+    """Two 1-D laws with a density or a mass function (so with CDFs), as toys; also used by kolmogorov."""
     p, q = check_pair(p, q)
     if p.dim != 1:
         raise ValueError(f"p and q must be 1-D laws, got dim={p.dim} ({p!r})")
     for name, law in (("p", p), ("q", q)):
         if not isinstance(law, (ContinuousDistribution, DiscreteDistribution)):
-            raise TypeError(f"{name} must have a density or a mass function, got {law!r}")
+            raise TypeError(f"{name} must be a 1-D law with a density or a mass function (and a CDF), got {law!r}")
     return p, q
 
 
 def _log_thresholds(threshold):
+    if isinstance(threshold, (bool, np.bool_)) or np.asarray(threshold).dtype == bool:
+        raise TypeError(f"threshold must be a number or an array of numbers > 0, not a bool, got {threshold!r}")
     try:
         t = np.asarray(threshold, dtype=float)
     except (TypeError, ValueError) as exc:

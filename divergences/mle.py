@@ -16,7 +16,7 @@ import numpy as np
 from scipy import special
 
 from toys import Gaussian
-from toys._validation import as_generator
+from toys._validation import as_generator, integer_array
 
 from ._inputs import as_toy
 from .api import kl
@@ -96,8 +96,8 @@ def gaussian_mle_kl(p, sizes, repetitions=100, rng=None):
     """
     p = as_toy(p, "p")
     d = p.dim
-    ns = _integers("sizes", sizes, d + 2, ndim=1)
-    reps = int(_integers("repetitions", repetitions, 1, ndim=0))
+    ns = integer_array("sizes", sizes, d + 2, ndim=1)
+    reps = int(integer_array("repetitions", repetitions, 1, ndim=0))
     gen = as_generator(rng)
     kls, means, covs = [], [], []
     for n in ns:
@@ -162,8 +162,8 @@ def gaussian_mle_expected_kl(n, dim=1):
     >>> bool(np.isclose(gaussian_mle_expected_kl(n) * n, 1.0, rtol=1e-5))
     True
     """
-    d = int(_integers("dim", dim, 1, ndim=0))
-    ns = _integers("n", n, d + 3, ndim=None).astype(float)
+    d = int(integer_array("dim", dim, 1, ndim=0))
+    ns = integer_array("n", n, d + 3, ndim=None).astype(float)
     psi = sum(special.digamma((ns - i) / 2.0) for i in range(1, d + 1))
     value = 0.5 * (d * (ns + 1) / (ns - d - 2) - d + psi + d * np.log(2.0 / ns))
     return float(value) if np.ndim(value) == 0 else value
@@ -173,14 +173,3 @@ def _gaussian(mean, cov):
     if mean.size == 1:
         return Gaussian(mean=float(mean[0]), std=float(np.sqrt(cov[0, 0])))
     return Gaussian(mean=mean, cov=0.5 * (cov + cov.T))
-
-
-def _integers(name, value, minimum, ndim):
-    arr = np.asarray(value)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"{name} must be an integer or integers >= {minimum}, got {value!r}")
-    if ndim is not None and arr.ndim != ndim:
-        raise ValueError(f"{name} must be {'a scalar' if ndim == 0 else 'a 1-D array'}, got shape {arr.shape}")
-    if arr.size == 0 or np.any(arr < minimum):
-        raise ValueError(f"{name} must be integers >= {minimum}, got {value!r}")
-    return arr.astype(np.int64)

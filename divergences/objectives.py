@@ -44,26 +44,30 @@ def gan_value(p, q, d=None, *, logit=False):
         The real law P and the generator's law Q: both 1-D with densities, or both discrete.
     d : callable, float or None
         The discriminator. A callable takes points of shape (n,) and returns D(x) in [0, 1],
-        shape (n,) (or its logit, see ``logit``); a float is a constant discriminator; None (the
-        default) is the optimal :math:`D^* = p/(p + q)`, evaluated in log space.
+        shape (n,) (or its logit, see ``logit``); a float is a constant discriminator (or a
+        constant logit, see ``logit``); None (the default) is the optimal :math:`D^* = p/(p + q)`,
+        evaluated in log space.
     logit : bool
-        If True, ``d`` returns the logit :math:`\ell(x)`, with :math:`D = \sigma(\ell)`. Then
+        If True, ``d`` (a callable or a constant) gives the logit :math:`\ell(x)` in
+        :math:`[-\infty, \infty]`, with :math:`D = \sigma(\ell)`. Then
         :math:`\log D = -\mathrm{softplus}(-\ell)` and :math:`\log(1 - D) = -\mathrm{softplus}(\ell)`
-        stay exact where D rounds to 0 or 1 in floating point.
+        stay exact where D rounds to 0 or 1 in floating point. Ignored when ``d`` is None.
 
     Returns
     -------
     float
         V in nats, at most :math:`-\ln 4 + 2\,JS(P, Q) \le 0`; ``-inf`` if D = 0 somewhere P
-        has mass, or D = 1 somewhere Q has mass.
+        has mass, or D = 1 somewhere Q has mass (for densities: at a quadrature node where the
+        density is positive).
 
     Raises
     ------
     TypeError
-        If ``d`` is not callable, a real number or None, or a law is not a toy / scipy law.
+        If ``d`` is not callable, a real number or None, ``logit`` is not a bool, or a law is not
+        a toy / scipy law.
     ValueError
-        If the dimensions differ, ``d`` returns values outside [0, 1] (``logit=False``), NaN,
-        or an array of the wrong size, or a constant ``d`` is outside [0, 1].
+        If the dimensions differ, ``d`` returns NaN, values outside [0, 1] (``logit=False``) or an
+        array of the wrong size, or a constant ``d`` is NaN or outside [0, 1] (``logit=False``).
     NotImplementedError
         If the laws are not both 1-D continuous or both discrete.
 
@@ -97,7 +101,11 @@ def gan_value(p, q, d=None, *, logit=False):
     True
     >>> math.isclose(gan_value(p, q, 0.5), -math.log(4))
     True
+    >>> gan_value(p, q, 0.0, logit=True) == gan_value(p, q, 0.5)      # the logit of 1/2 is 0
+    True
     """
+    if not isinstance(logit, (bool, np.bool_)):
+        raise TypeError(f"logit must be a bool (True if d gives the logit of D), got {logit!r}")
     p, q, kind = _check_laws(p, q)
     if d is None:
 
@@ -107,6 +115,10 @@ def gan_value(p, q, d=None, *, logit=False):
 
     elif isinstance(d, numbers.Real) and not isinstance(d, bool):
         c = float(d)
+        if logit:
+            if np.isnan(c):
+                raise ValueError(f"a constant logit d must be a number in [-inf, inf], got {d!r}")
+            return _constant_logit_value(c)
         if not 0.0 <= c <= 1.0:
             raise ValueError(f"a constant d must be a probability in [0, 1], got {d!r}")
         return _constant_value(c)
@@ -115,6 +127,8 @@ def gan_value(p, q, d=None, *, logit=False):
         def integrand(lp, lq, x):
             v = _call("d", d, x)
             if logit:
+                if np.any(np.isnan(v)):
+                    raise ValueError("d must return logits in [-inf, inf] (logit=True), got nan")
                 return _log_terms(lp, lq, v)
             if np.any(np.isnan(v) | (v < 0) | (v > 1)):
                 bad = v[np.isnan(v) | (v < 0) | (v > 1)][0]
@@ -196,12 +210,18 @@ def _integrate(p, q, kind, integrand):
         with np.errstate(divide="ignore"):
             lp, lq = np.log(p.pmf(x)), np.log(q.pmf(x))
         return float(np.sum(integrand(lp, lq, x)))
-    panels = quadrature.panels_from_edges([numeric1d._row_edges(p, q, {})])
+    panels = quadrature.panels_from_edges([numeric1d.panel_edges(p, q)])
+    minus_inf = []  # V = -inf as soon as a node has D = 0 under p > 0 or D = 1 under q > 0
 
     def f(x, row):  # x: (panels, 21)
-        return integrand(p.logpdf(x), q.logpdf(x), x)
+        v = integrand(p.logpdf(x), q.logpdf(x), x)
+        if np.any(v == -np.inf):
+            minus_inf.append(True)
+            v = np.where(v == -np.inf, 0.0, v)  # keeps the error estimates finite (inf - inf is nan)
+        return v
 
-    return float(quadrature.adaptive(f, panels, 1, atol=ATOL, rtol=RTOL)[0])
+    value = float(quadrature.adaptive(f, panels, 1, atol=ATOL, rtol=RTOL)[0])
+    return -np.inf if minus_inf else value
 
 
 def _log_terms(lp, lq, lgt):
@@ -219,6 +239,11 @@ def _weighted(log_density, values):
 def _constant_value(c):
     with np.errstate(divide="ignore"):
         return float(np.log(c) + np.log1p(-c))
+
+
+def _constant_logit_value(c):
+    """log sigma(c) + log sigma(-c) = -softplus(-c) - softplus(c): P and Q both have mass 1."""
+    return float(-np.logaddexp(0.0, -c) - np.logaddexp(0.0, c))
 
 
 def _call(name, fn, x):

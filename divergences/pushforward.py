@@ -76,9 +76,14 @@ def midpoint_quantiles(law, n=N_QUANTILES):
     -----
     The uniform measure on these points, :math:`Q_n`, is the closest n-point measure with equal
     weights to the law in W1: on each slice :math:`[(i-1)/n, i/n]` of quantile levels the best
-    single point is the slice's median [2]_. The levels above 1/2 are computed from
+    single point is the slice's median [1]_. The levels above 1/2 are computed from
     :math:`1 - u = (n - i + \frac12)/n`, exactly, through the law's upper tail, so the largest
     quantiles keep their digits.
+
+    References
+    ----------
+    .. [1] S. Graf, H. Luschgy, *Foundations of Quantization for Probability Distributions*,
+       Springer 2000.
 
     Examples
     --------
@@ -314,6 +319,11 @@ def w1_sampling_bound(law, n):
 
     .. math:: J_1(Q) = E\left[\frac{\sqrt{\Phi(Z)\,\Phi(-Z)}}{q(T(Z))}\right],
               \qquad Z \sim N(0, 1).
+
+    References
+    ----------
+    .. [1] S. Bobkov, M. Ledoux, "One-dimensional empirical measures, order statistics, and
+       Kantorovich transport distances", Memoirs of the AMS 261 (2019), no. 1259, Section 3.
 
     Examples
     --------

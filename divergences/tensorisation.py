@@ -14,8 +14,8 @@ is above the midpoint errs with probability at most :math:`e^{-n\delta^2/2}` und
 :math:`1 - \mathrm{TV}(P^{\otimes n}, Q^{\otimes n}) \le 2 e^{-n\delta^2/2}`.
 
 * :func:`product_tv`: the exact TV of the products, for pairs where a sufficient statistic
-  reduces them to 1-D laws (two-point laws: the count, binomial; Gaussians with one covariance:
-  the projected mean, Gaussian).
+  makes them small (discrete laws on K atoms: the vector of counts, multinomial, binomial for
+  K = 2; Gaussians with one covariance: the projected mean, Gaussian).
 * :func:`midpoint_test_errors`: the exact errors of the counting test above, for any 1-D pair.
 * :func:`product_tv_lower_bound`: the bound :math:`1 - 2e^{-n\delta^2/2}`.
 """
@@ -27,10 +27,15 @@ import numpy as np
 from scipy import linalg, special, stats
 
 from toys import Gaussian
+from toys._validation import integer_array
 from toys.base import DiscreteDistribution
 
 from ._inputs import check_pair
 from .lr_test import lr_test_errors
+
+#: Largest number of count vectors :math:`\binom{n + K - 1}{K - 1}` that :func:`product_tv` sums over for
+#: discrete laws on K >= 3 atoms (about 0.1 s and 100 MB of temporaries).
+MAX_COUNT_VECTORS = 1_000_000
 
 
 def product_tv(p, q, n):
@@ -39,30 +44,40 @@ def product_tv(p, q, n):
     Parameters
     ----------
     p, q : toy or frozen scipy.stats distribution
-        Either two discrete laws whose atoms of positive mass are at most two points in all (two
-        Bernoulli laws, say), or two Gaussians with the same covariance (any dimension).
+        Either two discrete laws with K atoms of positive mass in all (for K >= 3 the cost grows
+        like :math:`n^{K-1}`, see Raises), or two Gaussians with the same covariance (any dimension).
     n : int or array_like of int
         Numbers of independent draws, each >= 1.
 
     Returns
     -------
     float or numpy.ndarray
-        :math:`\mathrm{TV}(P^{\otimes n}, Q^{\otimes n})` in [0, 1], of the shape of ``n``.
+        :math:`\mathrm{TV}(P^{\otimes n}, Q^{\otimes n})` in [0, 1]: a float for a scalar ``n``,
+        otherwise an array of the shape of ``n``.
 
     Raises
     ------
     TypeError
         If ``n`` is not an integer or an array of integers.
     ValueError
-        If some ``n < 1``.
+        If some ``n < 1``, or, for discrete laws on K >= 3 atoms, the number of count vectors
+        :math:`\binom{n + K - 1}{K - 1}` exceeds :data:`MAX_COUNT_VECTORS`.
     NotImplementedError
-        For other pairs (no sufficient statistic reduces them to a 1-D pair here).
+        For other pairs (no sufficient statistic reduces them to a small problem here).
 
     Notes
     -----
     TV is unchanged by a sufficient statistic [2]_: the likelihood ratio of the products depends on
-    the draws only through it. For laws on two points :math:`u_0 < u_1` it is the number of
-    draws at :math:`u_1`, Binomial(n, a) under P and Binomial(n, b) under Q, so
+    the draws only through it. For laws on K atoms with masses :math:`a_k` and :math:`b_k` it is
+    the vector of counts :math:`c = (c_1, \dots, c_K)`, :math:`\sum_k c_k = n`, multinomial under
+    both laws, so
+
+    .. math:: \mathrm{TV}(P^{\otimes n}, Q^{\otimes n}) = 1 - \sum_{c} \binom{n}{c_1, \dots, c_K}
+              \min\Big(\prod_k a_k^{c_k},\ \prod_k b_k^{c_k}\Big),
+
+    a sum over :math:`\binom{n + K - 1}{K - 1}` vectors instead of the :math:`K^n` sequences of
+    draws. On two points :math:`u_0 < u_1` the count at :math:`u_1` is enough, Binomial(n, a)
+    under P and Binomial(n, b) under Q:
 
     .. math:: \mathrm{TV}(P^{\otimes n}, Q^{\otimes n}) = 1 - \sum_{k=0}^n
               \binom nk \min\big(a^k(1-a)^{n-k},\ b^k(1-b)^{n-k}\big).
@@ -89,6 +104,10 @@ def product_tv(p, q, n):
     True
     >>> bool(product_tv(p, q, 1) < product_tv(p, q, 10) < product_tv(p, q, 1000) < 1)
     True
+    >>> from toys import Discrete      # p/q takes only the values 2 and 1/2: two draws are worth one
+    >>> a, b = Discrete([0, 1, 2], [0.2, 1 / 3, 7 / 15]), Discrete([0, 1, 2], [0.1, 2 / 3, 7 / 30])
+    >>> math.isclose(product_tv(a, b, 2), tv(a, b))
+    True
     >>> n = 25  # the Gaussians in R^n against their closed form
     >>> math.isclose(product_tv(Gaussian(0.0), Gaussian(0.3), n), tv(Gaussian([0.0] * n), Gaussian([0.3] * n)))
     True
@@ -98,16 +117,19 @@ def product_tv(p, q, n):
     flat = ns.ravel()
     if isinstance(p, DiscreteDistribution) and isinstance(q, DiscreteDistribution):
         points = np.union1d(p.atoms[p.probs > 0], q.atoms[q.probs > 0])
-        if points.size > 2:
-            raise NotImplementedError(
-                f"product_tv needs discrete laws on two points in all, got atoms {points.tolist()}; "
-                "the count of one point is then sufficient"
-            )
         if points.size == 1:
             values = np.zeros(flat.size)
-        else:
+        elif points.size == 2:
             a, b = float(p.pmf(points[1])), float(q.pmf(points[1]))
             values = np.array([_binomial_tv(k, a, b) for k in flat])
+        else:
+            largest = math.comb(int(flat.max()) + points.size - 1, points.size - 1)
+            if largest > MAX_COUNT_VECTORS:
+                raise ValueError(
+                    f"n={int(flat.max())} draws of laws on {points.size} atoms have {largest} count vectors, more "
+                    f"than MAX_COUNT_VECTORS={MAX_COUNT_VECTORS}; use fewer draws or fewer atoms"
+                )
+            values = np.array([_multinomial_tv(k, p.pmf(points), q.pmf(points)) for k in flat])
     elif isinstance(p, Gaussian) and isinstance(q, Gaussian) and _same_covariance(p, q):
         if p.dim == 1:
             delta = abs(q.mean - p.mean) / p.std
@@ -137,9 +159,9 @@ def midpoint_test_errors(p, q, n):
 
     Returns
     -------
-    alpha, beta : numpy.ndarray
-        Of the shape of ``n``: :math:`\alpha = P^{\otimes n}(N \le nm)` and
-        :math:`\beta = Q^{\otimes n}(N > nm)`, exact (binomial CDFs).
+    alpha, beta : float, or numpy.ndarray of the shape of ``n``
+        :math:`\alpha = P^{\otimes n}(N \le nm)` and :math:`\beta = Q^{\otimes n}(N > nm)`,
+        exact (binomial CDFs): Python floats for a scalar ``n``, arrays otherwise.
 
     Raises
     ------
@@ -178,13 +200,15 @@ def midpoint_test_errors(p, q, n):
     """
     ns = _counts(n)
     alpha1, beta1 = lr_test_errors(p, q, 1.0)
-    a, b = 1.0 - float(alpha1), float(beta1)  # P(A*) and Q(A*)
+    a, b = 1.0 - alpha1, beta1  # P(A*) and Q(A*)
     m = 0.5 * (a + b)
     # the largest count that decides Q; rounding n*m to 9 decimals keeps an exact tie a tie
     cut = np.floor(np.round(ns * m, 9))
-    alpha = stats.binom.cdf(cut, ns, a)
-    beta = stats.binom.sf(cut, ns, b)
-    return np.asarray(alpha, dtype=float), np.asarray(beta, dtype=float)
+    alpha = np.asarray(stats.binom.cdf(cut, ns, a), dtype=float)
+    beta = np.asarray(stats.binom.sf(cut, ns, b), dtype=float)
+    if alpha.ndim == 0:  # scalar in, scalar out
+        return float(alpha), float(beta)
+    return alpha, beta
 
 
 def product_tv_lower_bound(delta, n):
@@ -240,6 +264,29 @@ def _binomial_tv(n, a, b):
     return 1.0 - float(np.sum(np.minimum(stats.binom.pmf(k, n, a), stats.binom.pmf(k, n, b))))
 
 
+def _multinomial_tv(n, a, b):
+    """1 - sum over count vectors c of multinomial(n; c) min(prod a^c, prod b^c), in log space."""
+    c = _compositions(n, a.size)  # (vectors, K)
+    log_coef = special.gammaln(n + 1) - special.gammaln(c + 1).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        la, lb = np.log(a), np.log(b)
+        # 0 log 0 = 0: an atom without mass under a law only matters where it is drawn
+        log_pa = np.where(c > 0, c * la, 0.0).sum(axis=1)
+        log_pb = np.where(c > 0, c * lb, 0.0).sum(axis=1)
+    return 1.0 - float(np.sum(np.exp(log_coef + np.minimum(log_pa, log_pb))))
+
+
+def _compositions(n, k):
+    """All vectors of k non-negative integers summing to n, shape (comb(n + k - 1, k - 1), k)."""
+    rows, rest = np.zeros((1, 0), dtype=np.int64), np.array([n])  # rows so far and what they leave
+    for _ in range(k - 1):
+        width = rest + 1  # the next coordinate takes the values 0 .. rest
+        parent = np.repeat(np.arange(rows.shape[0]), width)
+        value = np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
+        rows, rest = np.column_stack([rows[parent], value]), rest[parent] - value
+    return np.column_stack([rows, rest])
+
+
 def _same_covariance(p, q):
     if p.dim != q.dim:
         return False
@@ -249,9 +296,4 @@ def _same_covariance(p, q):
 
 
 def _counts(n):
-    arr = np.asarray(n)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"n must be an integer or an array of integers >= 1, got {n!r}")
-    if np.any(arr < 1):
-        raise ValueError(f"n must be >= 1 (numbers of draws), got {n!r}")
-    return arr.astype(np.int64)
+    return integer_array("n", n, 1)

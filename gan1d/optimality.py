@@ -8,7 +8,8 @@ r"""How close a trained discriminator or critic is to what the theory says it ap
   and its gradient in x.
 
 A :class:`gan1d.TrainedCritic` evaluates its network in float32, whose rounding is enough to make
-:math:`\sigma(\ell)` exactly 1 where the logit exceeds about 37 and to stop an adaptive
+:math:`\sigma(\ell)` exactly 1 where the logit exceeds about 16.6 (in float64 this happens only
+above about 36.7), so that :math:`\log(1 - D)` is :math:`-\infty` there, and to stop an adaptive
 quadrature from converging. Everything here evaluates a float64 copy of the network instead: the
 same weights, so the same function, without that rounding.
 
@@ -177,7 +178,7 @@ def discriminator_gap(critic, real, fake, x=None, bulk=0.01, tail=0.1):
         If ``critic`` is not a :class:`gan1d.TrainedCritic` or a law has no density.
     ValueError
         If the critic is a WGAN critic or not 1-D, the laws are not 1-D, ``bulk`` is not positive
-        or ``tail`` not in (0, 1].
+        or no grid point reaches it (no bulk to take ``max_gap`` over), or ``tail`` is not in (0, 1].
 
     Notes
     -----
@@ -203,18 +204,23 @@ def discriminator_gap(critic, real, fake, x=None, bulk=0.01, tail=0.1):
         hi = max(real.ppf(1 - 1e-4), fake.ppf(1 - 1e-4))
         x = np.linspace(lo, hi, 1001)
     x = numpy_points(x, 1)[:, 0]
+    m = 0.5 * (real.pdf(x) + fake.pdf(x))
+    inside = m >= bulk
+    if not inside.any():
+        raise ValueError(
+            f"bulk={bulk!r} is above the mixture density (p + q)/2 at every point of x (its maximum there is "
+            f"{m.max():.3g}): no bulk to compare D with D* on; lower bulk or widen x"
+        )
     logit = _score_fn(critic)
     d = special.expit(logit(x))
     d_star = optimal_discriminator(real, fake)(x)
-    m = 0.5 * (real.pdf(x) + fake.pdf(x))
     gap = np.abs(d - d_star)
-    inside = m >= bulk
     return DiscriminatorGap(
         x=x,
         d=d,
         d_star=d_star,
         bulk=inside,
-        max_gap=float(gap[inside].max()) if inside.any() else math.nan,
+        max_gap=float(gap[inside].max()),
         mean_gap=float((gap * m).sum() / m.sum()),
         value=divergences.gan_value(real, fake, logit, logit=True),
         optimum=divergences.gan_value(real, fake),

@@ -41,7 +41,7 @@ def exact_minimum(start):
 
 def test_three_minima_of_the_two_mode_mixture(two_modes):
     b = two_modes
-    assert isinstance(b, Basins) and b.labels.shape == b.means.shape == (4, 17)
+    assert isinstance(b, Basins) and b.labels.shape == b.means.shape == (17, 4)  # (start means, start stds)
     assert len(b.minima) == 3 and b.count(-1) == 0
     left, right = sorted(b.minima[:2], key=lambda g: g.mean)
     straddle = b.minima[2]
@@ -66,20 +66,20 @@ def test_labels_follow_the_documented_basins(two_modes):
     b = two_modes
     end = np.vectorize(lambda k: b.minima[k].mean)(b.labels)
     m0 = b.start_means
-    assert np.all(end[:, m0 >= 2] > 2.9) and np.all(end[:, m0 <= -2] < -2.9)
-    assert np.all(np.abs(end[:, np.abs(m0) <= 0.5]) < 1e-6)
+    assert np.all(end[m0 >= 2] > 2.9) and np.all(end[m0 <= -2] < -2.9)
+    assert np.all(np.abs(end[np.abs(m0) <= 0.5]) < 1e-6)
 
 
 def test_basins_are_mirror_images(two_modes):
     b = two_modes
     mirror = {k: min(range(3), key=lambda j: abs(b.minima[j].mean + g.mean)) for k, g in enumerate(b.minima)}
-    np.testing.assert_array_equal(np.vectorize(mirror.get)(b.labels), b.labels[:, ::-1])
+    np.testing.assert_array_equal(np.vectorize(mirror.get)(b.labels), b.labels[::-1])  # mirror the start means
 
 
 def test_ends_are_the_fits_from_the_starts(two_modes):
     b = two_modes
     fit = fit_reverse_kl(TWO_MODES, init=toys.Gaussian(float(b.start_means[3]), float(b.start_stds[1])))
-    assert (b.means[1, 3], b.stds[1, 3], b.values[1, 3]) == (fit.distribution.mean, fit.distribution.std, fit.value)
+    assert (b.means[3, 1], b.stds[3, 1], b.values[3, 1]) == (fit.distribution.mean, fit.distribution.std, fit.value)
     for k, g in enumerate(b.minima):
         sel = b.labels == k
         assert np.all(np.abs(b.means[sel] - g.mean) <= 1e-3 * np.maximum(b.stds[sel], g.std))

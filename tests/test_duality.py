@@ -138,6 +138,43 @@ def test_lipschitz_constant_and_extension_by_hand():
     assert lipschitz_constant([[0.0, 0.0], [3.0, 4.0]], [0.0, 5.0]) == pytest.approx(1.0)
     np.testing.assert_allclose(mcshane_extension([[0.0, 0.0]], [1.0], [[3.0, 4.0], [0.0, 0.0]]), [6.0, 1.0])
     assert math.isclose(mcshane_extension([0.0, 2.0], [0.0, 1.0], [1.0])[0], 1.0)
+    # a repeated point with one value is allowed
+    assert mcshane_extension([0.0, 0.0, 1.0], [0.0, 0.0, 1.0], [0.5, 2.0]).tolist() == [0.5, 2.0]
+
+
+@given(st.integers(0, 2**32 - 1), st.floats(0.1, 10.0))
+def test_mcshane_extension_with_a_constant_l(seed, lip):
+    # data with Lipschitz constant exactly L (rescaled): the extension takes the values at the points,
+    # is L-Lipschitz everywhere, and lies above the smallest extension max_k (f_k - L |z - z_k|)
+    rng = np.random.default_rng(seed)
+    pts, vals = rng.normal(size=(6, 2)), rng.normal(size=6)
+    vals *= lip / lipschitz_constant(pts, vals)
+    np.testing.assert_allclose(mcshane_extension(pts, vals, pts, lipschitz=lip), vals, rtol=0, atol=1e-12)
+    z = rng.normal(size=(30, 2)) * 3
+    fz = mcshane_extension(pts, vals, z, lipschitz=lip)
+    i, j = np.triu_indices(z.shape[0], k=1)
+    assert np.all(np.abs(fz[i] - fz[j]) <= lip * np.linalg.norm(z[i] - z[j], axis=1) * (1 + 1e-12))
+    smallest = np.max(vals[None, :] - lip * distance.cdist(z, pts), axis=1)
+    assert np.all(smallest <= fz + 1e-12)
+
+
+def test_mcshane_extension_refuses_data_steeper_than_l():
+    # slope 2 between the points: min_k (f_k + |z - z_k|) would give F(1) = 1, not 2
+    with pytest.raises(
+        ValueError, match=r"values must be 1-Lipschitz on the points .* Lipschitz constant of 2\.0: no 1-Lipschitz"
+    ):
+        mcshane_extension([0.0, 1.0], [0.0, 2.0], [1.0])
+    with pytest.raises(
+        ValueError, match=r"values must be 1.5-Lipschitz on the points \(lipschitz=1.5\), got .* constant of 2\.0"
+    ):
+        mcshane_extension([0.0, 1.0], [0.0, 2.0], [1.0], lipschitz=1.5)
+    with pytest.raises(ValueError, match="Lipschitz constant of inf"):
+        mcshane_extension([0.0, 0.0], [0.0, 1.0], [1.0])  # one point, two values
+    with pytest.raises(ValueError, match="lipschitz must be > 0"):
+        mcshane_extension([0.0, 1.0], [0.0, 0.5], [1.0], lipschitz=0.0)
+    with pytest.raises(TypeError, match="lipschitz must be a real number"):
+        mcshane_extension([0.0, 1.0], [0.0, 0.5], [1.0], lipschitz="1")
+    assert mcshane_extension([0.0, 1.0], [0.0, 1.0 + 1e-12], [1.0])[0] == 1.0  # within the rounding slack
 
 
 # -- bad input --------------------------------------------------------------------------------------
@@ -150,7 +187,7 @@ def test_lipschitz_constant_and_extension_by_hand():
         (([0.0], [1.0], [0.0, 1.0], [1.0]), ValueError, "b must have one mass per point of y"),
         (([[0.0, 0.0]], [1.0], [0.0], [1.0]), ValueError, "same dimension"),
         (([np.nan], [1.0], [0.0], [1.0]), ValueError, "x must contain only finite"),
-        (([], [], [0.0], [1.0]), ValueError, "x must not be empty"),
+        (([], [], [0.0], [1.0]), ValueError, "x must be a non-empty array of points"),
         ((["a"], [1.0], [0.0], [1.0]), TypeError, "x must be an array of real numbers"),
         (([[[0.0]]], [1.0], [0.0], [1.0]), ValueError, "x must be a non-empty array of points"),
     ],

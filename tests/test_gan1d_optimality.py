@@ -136,6 +136,10 @@ def test_bad_input(discriminator, gaussian_critic):
         gan1d.discriminator_gap(discriminator, REAL, toys.Discrete([0.0], [1.0]))
     with pytest.raises(ValueError, match="bulk must be > 0"):
         gan1d.discriminator_gap(discriminator, REAL, FAKE, bulk=0)
+    with pytest.raises(ValueError, match=r"bulk=0\.5 is above the mixture density .* maximum there is 0\.359\)"):
+        gan1d.discriminator_gap(discriminator, REAL, FAKE, bulk=0.5)
+    with pytest.raises(ValueError, match=r"bulk=0\.01 is above the mixture density"):
+        gan1d.discriminator_gap(discriminator, REAL, FAKE, x=np.linspace(30, 40, 11))
     with pytest.raises(ValueError, match="tail must be a fraction"):
         gan1d.discriminator_gap(discriminator, REAL, FAKE, tail=2)
     with pytest.raises(ValueError, match="x must have shape"):

@@ -168,7 +168,12 @@ def test_scipy_laws_are_accepted():
 def test_errors_have_the_shape_of_the_thresholds():
     alpha, beta = lr_test_errors(Gaussian(), Gaussian(1.0), np.ones((2, 3)))
     assert alpha.shape == beta.shape == (2, 3)
-    assert lr_test_errors(Gaussian(), Gaussian(1.0))[0].shape == ()
+    # scalar in, scalar out (as numpy's functions do): Python floats, for every pair of kinds
+    for p, q in ((Gaussian(), Gaussian(1.0)), (Bernoulli(0.2), Bernoulli(0.7)), (scaled_walk(3), Gaussian())):
+        alpha, beta = lr_test_errors(p, q, 2.0)
+        assert type(alpha) is float and type(beta) is float
+        assert [alpha, beta] == [a[0] for a in lr_test_errors(p, q, [2.0])]
+    assert lr_test_errors(Gaussian(), Gaussian(1.0), np.float64(1.0)) == lr_test_errors(Gaussian(), Gaussian(1.0))
 
 
 @given(gaussians(), gaussians())
@@ -188,6 +193,11 @@ def test_bad_threshold(bad):
 def test_bad_inputs():
     with pytest.raises(TypeError, match="threshold must be a number"):
         lr_test_errors(Gaussian(), Gaussian(1.0), "one")
+    for flag in (True, np.True_, [True, False]):  # a bool is not a threshold, though numpy reads True as 1
+        with pytest.raises(TypeError, match="not a bool"):
+            lr_test_errors(Gaussian(), Gaussian(1.0), flag)
+    with pytest.raises(TypeError, match="not a bool"):
+        lr_intervals(Gaussian(), Gaussian(1.0), True)
     with pytest.raises(TypeError, match="p and q must be continuous laws"):
         lr_intervals(Bernoulli(0.2), Bernoulli(0.3))
     with pytest.raises(ValueError, match="threshold must be a scalar"):

@@ -91,6 +91,22 @@ def sample_size(n):
     return int(n)
 
 
+def integer_array(name, value, minimum, ndim=None):
+    """Return ``value`` as an int64 array of integers >= ``minimum`` (bools refused), or raise naming ``name``.
+
+    ``ndim`` (0 for a scalar, 1 for a 1-D array) is enforced when given; the array must not be empty.
+    """
+    arr = np.asarray(value)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must be an integer or an array of integers >= {minimum}, got {_short(value)}")
+    if ndim is not None and arr.ndim != ndim:
+        want = "a scalar" if ndim == 0 else f"a {ndim}-D array"
+        raise ValueError(f"{name} must be {want}, got shape {arr.shape}")
+    if arr.size == 0 or np.any(arr < minimum):
+        raise ValueError(f"{name} must be integers >= {minimum}, got {_short(value)}")
+    return arr.astype(np.int64)
+
+
 def as_generator(rng):
     """Return a ``numpy.random.Generator`` from None, an int seed or a Generator."""
     if isinstance(rng, np.random.Generator):

@@ -38,7 +38,7 @@ def empirical_law(samples):
     Examples
     --------
     >>> import numpy as np
-    >>> from toys import Gaussian, empirical
+    >>> from toys import Gaussian, empirical_law
     >>> x = np.array([0.5, -1.0, 0.5, 2.0])
     >>> e = empirical_law(x)
     >>> e.atoms.tolist(), e.probs.tolist()
