@@ -41,6 +41,8 @@ from . import plots, snapshots
 from .config import TrainConfig
 from .critic import critic_sweep, optimal_discriminator, train_critic
 from .generators import MLP, ParallelLines
+from .gp_optimum import gp_optimum_lines
+from .saturation import input_gradients
 from .train import Trainer
 
 __all__ = ["FULL", "QUICK", "Setting", "run"]
@@ -251,14 +253,14 @@ def _saturation(out, s, seed):
     gan, wgan = train_critic("gan", real, fake, **opts), train_critic("wgan-gp", real, fake, **opts)
     plots.plot_wgan_vs_gan(out / "wgan_vs_gan_critic.png", real, fake, gan, wgan, np.linspace(-4, 4, 801))
     xf = fake.sample(2000, rng=seed)
-    logit, slope = _scores(gan, xf)
-    d, dl = torch.sigmoid(logit).numpy(), np.abs(slope)  # D and |d logit / dx| at the fakes
+    med = input_gradients(gan, wgan, xf).medians()  # float64, so saturation does not round them away
+    optimum = gp_optimum_lines(divergences.w1(real, fake))[1]  # the penalised critic's slope, not 1
     rows = [
-        ("D(x), the discriminator's output", np.median(d)),
-        ("abs(dD/dx), the slope of D", np.median(d * (1 - d) * dl)),
-        ("abs(d/dx log(1 - D(x))), the minimax generator's gradient", np.median(d * dl)),
-        ("abs(d/dx log D(x)), the non-saturating generator's gradient", np.median((1 - d) * dl)),
-        ("abs(df/dx), the slope of the WGAN-GP critic (optimum: 1)", np.median(np.abs(_scores(wgan, xf)[1]))),
+        ("D(x), the discriminator's output", med["d"]),
+        ("abs(dD/dx), the slope of D", med["d_slope"]),
+        ("abs(d/dx log(1 - D(x))), the minimax generator's gradient", med["minimax"]),
+        ("abs(d/dx log D(x)), the non-saturating generator's gradient", med["non_saturating"]),
+        (f"abs(df/dx), the slope of the WGAN-GP critic (penalised optimum: {optimum:.2f})", med["critic_slope"]),
     ]
     return [
         "Figure 2 of the WGAN paper: real N(-2, 0.5^2) and fake N(2, 0.5^2), far apart (exact W1 = "
@@ -273,17 +275,9 @@ def _saturation(out, s, seed):
         "",
         "What to see: the discriminator saturates, D is about 0 and flat where the fakes are, so the "
         "minimax generator, which follows the gradient of log(1 - D), gets almost nothing; the critic is "
-        "close to linear with slope about 1 all the way between the two laws, so its gradient tells every "
-        "fake sample where to go.",
+        "close to linear, with a slope near its penalised optimum, all the way between the two laws, so "
+        "its gradient tells every fake sample where to go.",
     ]
-
-
-def _scores(critic, x):
-    """The network's raw score (logit of D, or f) at 1-D points ``x``, and its derivative in x."""
-    t = torch.as_tensor(np.asarray(x, float).reshape(1, -1, 1), dtype=torch.float32).requires_grad_(True)
-    s = critic.module(t)  # (1, n)
-    (grad,) = torch.autograd.grad(s.sum(), t)  # (1, n, 1)
-    return s.detach()[0].double(), grad[0, :, 0].double().numpy()
 
 
 # -- 5. The parallel-lines generator -----------------------------------------------------------
