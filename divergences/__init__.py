@@ -16,10 +16,12 @@ from .entropies import cross_entropy, entropy
 from .fit import FitResult, fit_forward_kl, fit_reverse_kl
 from .kolmogorov import kolmogorov
 from .lr_test import best_test_error, lr_intervals, lr_test_errors
+from .map_comparison import MapComparison, compare_with_map, crossing_mass_bound
 from .mle import MLESweep, gaussian_mle_expected_kl, gaussian_mle_kl
 from .objectives import gan_value, wgan_value
 from .pushforward import (
     increasing_mass,
+    j1_of_quantiles,
     midpoint_quantiles,
     pushforward_quantiles,
     pushforward_w1,
@@ -34,9 +36,12 @@ __all__ = [
     "Basins",
     "FitResult",
     "MLESweep",
+    "MapComparison",
     "TransportMap",
     "best_test_error",
+    "compare_with_map",
     "cross_entropy",
+    "crossing_mass_bound",
     "curves",
     "duality",
     "empirical",
@@ -47,6 +52,7 @@ __all__ = [
     "gaussian_mle_expected_kl",
     "gaussian_mle_kl",
     "increasing_mass",
+    "j1_of_quantiles",
     "js",
     "kl",
     "kolmogorov",

@@ -134,7 +134,9 @@ def transport_map(source, target, *, increasing=True):
     :math:`P` goes through :math:`\log(1 - F_P(x))` and the quantile of :math:`Q` is read from
     that same log tail probability, so that for example the map from :math:`N(0, 1)` to
     :math:`\mathrm{Exp}(1)`, :math:`T(z) = -\log \Phi(-z)`, is accurate up to :math:`z \approx 37`.
-    Outside the support of ``source`` the map returns the nearest end of ``target``'s support.
+    Outside the support of ``source`` the increasing map returns the nearest end of ``target``'s
+    support (below the source's support, the target's lower end) and the decreasing map the far
+    end (below the source's support, the target's upper end), as its order reversal requires.
 
     References
     ----------

@@ -39,9 +39,12 @@ def gp_optimum_lines(theta, gp_weight=10.0):
         :math:`E_{P_0} f^* - E_{P_\theta} f^* = |\theta| + \theta^2 / (2\lambda)`, the optimal
         critic's divergence estimate (units of x; W1 is :math:`|\theta|`).
     slope : float or ndarray, shape (T,)
-        :math:`\operatorname{sign}(\theta)\,(1 + |\theta| / (2\lambda))`: the derivative in
-        :math:`\theta` of the WGAN generator loss :math:`-E f^*(\theta, z)` with the critic held
-        fixed, and of the estimate (0 at :math:`\theta = 0`, where there is nothing to learn).
+        :math:`\operatorname{sign}(\theta)\,(1 + |\theta| / (2\lambda))`: the gradient the
+        generator receives, i.e. the derivative in :math:`\theta` of the WGAN generator loss
+        :math:`-E f^*(\theta, z)` with the critic held fixed (0 at :math:`\theta = 0`, where there
+        is nothing to learn). By the envelope theorem it is also the derivative of the optimal
+        penalised objective :math:`|\theta| + \theta^2 / (4\lambda)`, but not of the estimate,
+        whose derivative is :math:`\operatorname{sign}(\theta)\,(1 + |\theta| / \lambda)`.
 
     Raises
     ------
@@ -66,7 +69,9 @@ def gp_optimum_lines(theta, gp_weight=10.0):
     maximised pointwise by the constant :math:`g = 1 + |\theta| / (2\lambda)`: a linear critic.
     Its estimate is :math:`|\theta| g`, its penalised objective
     :math:`|\theta| + \theta^2 / (4\lambda)`. The generator's gradient is the slope at the fakes,
-    :math:`\operatorname{sign}(\theta)\, g`. A second coordinate in f, or a one-sided penalty
+    :math:`\operatorname{sign}(\theta)\, g`, which is the derivative of that penalised objective
+    (envelope theorem: the critic's own change does not count at its optimum), not of the
+    estimate :math:`|\theta| + \theta^2 / (2\lambda)`. A second coordinate in f, or a one-sided penalty
     [3]_ (which agrees with the two-sided one where :math:`|g| > 1`), changes nothing.
 
     References

@@ -305,8 +305,9 @@ def witness_bound(critic, real, fake, n=100_000, seed=0, tail=0.1):
     is steepest on a whole piece, which a probe finds unless the piece is tiny, but the bound
     can exceed W1 by that margin (and by the Monte Carlo error of an estimated gap). A WGAN-GP
     critic converges to the optimum of its penalised objective, whose gap exceeds W1 (by
-    :math:`\theta^2/(2\lambda)` on the parallel lines) and whose slope exceeds 1 by as much;
-    dividing by the slope brings the estimate back below W1.
+    :math:`\theta^2/(2\lambda)` on the parallel lines) and whose slope exceeds 1 (by
+    :math:`|\theta|/(2\lambda)`); dividing the gap by the slope brings the estimate back to W1
+    (:math:`|\theta|(1 + |\theta|/(2\lambda)) / (1 + |\theta|/(2\lambda)) = |\theta|`).
 
     References
     ----------

@@ -111,6 +111,8 @@ def test_limits_and_symmetry():
     for t0 in (-1.5, 0.3, 2.0):
         numeric = (penalised(t0 + h) - penalised(t0 - h)) / (2 * h)
         assert gp_optimum_lines(t0, lam)[1] == pytest.approx(numeric, rel=1e-8)
+        est_derivative = (gp_optimum_lines(t0 + h, lam)[0] - gp_optimum_lines(t0 - h, lam)[0]) / (2 * h)
+        assert est_derivative == pytest.approx(np.sign(t0) * (1 + abs(t0) / lam), rel=1e-8)
 
 
 def test_scalar_in_scalar_out():
