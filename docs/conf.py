@@ -61,3 +61,12 @@ html_theme_options = {
     "secondary_sidebar_items": ["page-toc"],
 }
 html_static_path = []
+
+# The notebooks' size (NOTEBOOK_SIZE, set by the Makefile) is part of the build's configuration, so
+# `make docs NOTEBOOK_SIZE=full` after a small build executes the notebooks again instead of
+# reusing the small outputs.
+notebook_size = os.environ.get("NOTEBOOK_SIZE", "full")
+
+
+def setup(app):
+    app.add_config_value("notebook_size", "full", "env")
