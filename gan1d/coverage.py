@@ -59,8 +59,9 @@ def mode_coverage(samples, mixture, n_std=3):
     >>> import numpy as np, toys
     >>> ring = toys.ring()                      # 8 modes of std 0.02 on the circle of radius 2
     >>> x = ring.means[:3] + [[0.01, 0], [0.0, 0], [0.5, 0]]   # two good samples, one far off
-    >>> mode_coverage(x, ring)
-    (2, 0.6666666666666666)
+    >>> modes, high_quality = mode_coverage(x, ring)
+    >>> modes, high_quality == 2 / 3
+    (2, True)
     """
     if not isinstance(mixture, toys.GaussianMixture):
         raise TypeError(f"mixture must be a toys.GaussianMixture, got {mixture!r}")
