@@ -5,13 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: demo test docs lab lint bench clean
+.PHONY: demo test docs docs-check lab lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP) -e .
+	$(PIP) -e ".[gan]"
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
@@ -33,16 +33,40 @@ demo: $(VENV)/.installed
 # `make docs NOTEBOOK_SIZE=full` builds the site with the lecture-size runs.
 NOTEBOOK_SIZE ?= small
 
-# Two test workers on two cores: one BLAS thread each (torch's is set in conftest.py). Then the
-# site, which executes the notebooks again, so a notebook whose checks fail breaks either step.
+# Two test workers on two cores: one BLAS thread each (torch's is set in conftest.py). The tests
+# execute every notebook once (tests/docs/test_notebooks_run.py) and keep the executed copies in
+# docs/_build/executed; the site is then built from those copies (NB_EXECUTED), not executed again.
 test: $(VENV)/.installed-dev
-	OPENBLAS_NUM_THREADS=1 NOTEBOOK_SIZE=$(NOTEBOOK_SIZE) $(BIN)/python -m pytest -n 2 -q
-	$(MAKE) --no-print-directory docs
+	rm -rf docs/_build/executed/$(NOTEBOOK_SIZE)
+	OPENBLAS_NUM_THREADS=1 NOTEBOOK_SIZE=$(NOTEBOOK_SIZE) $(BIN)/python -m pytest -n 2 --dist worksteal -q
+	NB_EXECUTED=$(CURDIR)/docs/_build/executed/$(NOTEBOOK_SIZE) $(MAKE) --no-print-directory docs
 
-# The site, offline, warnings as errors, into docs/_build/html.
+# The site, offline, warnings as errors, into docs/_build/html; then check_site.py fails if a page
+# loads a script, stylesheet, font or image from the network (the site must work without one).
 docs: $(VENV)/.installed-docs
 	OPENBLAS_NUM_THREADS=1 NOTEBOOK_SIZE=$(NOTEBOOK_SIZE) $(BIN)/sphinx-build -b html -W --keep-going -q docs docs/_build/html
+	$(BIN)/python docs/check_site.py docs/_build/html
 	@echo "docs: open docs/_build/html/index.html"
+
+# The formulas on the built site, in a real browser: headless Chromium (Debian's package, installed
+# with apt-get if `chromium` is not on PATH) renders MATH_PAGE from disk with a fresh profile and
+# dumps its DOM; check_math.py asserts that MathJax typeset the formulas (mjx-container elements,
+# no raw \[ \( $$ left). The flags keep Chromium from calling home, and no host name resolves, so
+# the page is read as in a room without network: math from a CDN would fail the check.
+MATH_PAGE ?= divergences/kl.html
+CHROMIUM_FLAGS := --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+	--disable-background-networking --disable-component-update --disable-sync \
+	--host-resolver-rules="MAP * ~NOTFOUND" --virtual-time-budget=10000
+docs-check: docs
+	@command -v chromium >/dev/null || { \
+		echo "docs-check: chromium is not on PATH; installing Debian's chromium with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	echo "docs-check: rendering docs/_build/html/$(MATH_PAGE) in headless Chromium" && \
+	chromium $(CHROMIUM_FLAGS) --user-data-dir="$$tmp/profile" \
+		--dump-dom "file://$(CURDIR)/docs/_build/html/$(MATH_PAGE)" >"$$tmp/dom.html" 2>"$$tmp/chromium.log" \
+		|| { cat "$$tmp/chromium.log"; echo "docs-check: chromium failed on $(MATH_PAGE)"; exit 1; }; \
+	$(BIN)/python docs/check_math.py "$$tmp/dom.html"
 
 # JupyterLab on the notebooks (installs it into .venv on first use). Jupyter refuses to run as
 # root without --allow-root, which containers often are; LAB_FLAGS passes more, e.g. --no-browser.

@@ -5,7 +5,7 @@ WGAN-GP code release (``gan_toy.py``): generator and critic of 3 hidden layers o
 batch 256, 5 critic steps per generator step, Adam(1e-4, betas (0.5, 0.9)), penalty weight 10.
 The plain loop is written below as a reader would write it (``nn.Sequential`` of ``nn.Linear``,
 one ``torch.optim.Adam`` per network, fresh target samples every critic step); gan1d is its
-:class:`gan1d.train.Trainer` (an ensemble of one) stepped by ``critic_step``/``generator_step``
+:class:`gan1d.training.trainer.Trainer` (an ensemble of one) stepped by ``critic_step``/``generator_step``
 plus the per-step record that :meth:`Trainer.fit` keeps, so evaluation against the target (which
 ``fit`` runs every ``eval_every`` steps) is excluded from both. Both run in this process, after a
 warm-up, in interleaved blocks of generator steps; the figure is the median over blocks.
@@ -16,12 +16,12 @@ table gives the time of one generator step (same interleaved-median protocol) fo
 seeds, and their ratio, for
 
 * ``demo``: the networks, batch and losses of the mode-collapse demonstration setting
-  (:data:`gan1d.mode_collapse.SETTING`, with the ring's per-target values); goal: 8 seeds in at
+  (:data:`gan1d.lecture.mode_collapse.SETTING`, with the ring's per-target values); goal: 8 seeds in at
   most 3x the time of one;
 * ``3x512``: the setting of (a), where the batched matmuls are bound by arithmetic, so the ratio
   approaches 8.
 
-Below the table, end to end: one ring cell of :func:`gan1d.mode_collapse.mode_collapse_table`
+Below the table, end to end: one ring cell of :func:`gan1d.lecture.mode_collapse.mode_collapse_table`
 with its full number of steps, for 1 and for 8 seeds: the training time (``train_many``, with
 its two cheap evaluations) and the time with the scoring (in 2-D, one exact-transport W1 of
 2,500 points per seed, about 0.3 s each, which no batching removes).
@@ -43,7 +43,7 @@ from torch import nn
 
 import gan1d
 import toys
-from gan1d.mode_collapse import mode_collapse_table, setting_for
+from gan1d.lecture.mode_collapse import mode_collapse_table, setting_for
 from gan1d.train import Trainer
 
 BATCH, N_CRITIC, LR, BETAS, GP_WEIGHT, WIDTH, DEPTH = 256, 5, 1e-4, (0.5, 0.9), 10.0, 512, 3
@@ -155,7 +155,9 @@ def demo_options(loss):
 def end_to_end(losses, n_seeds, steps=None):
     """One ring cell of the mode-collapse table, as the lecture runs it, for 1 and for N seeds."""
     overrides = {"steps": steps} if steps else {}
-    print("\n    end to end: one ring cell of gan1d.mode_collapse.mode_collapse_table (train_many, then scoring)")
+    print(
+        "\n    end to end: one ring cell of gan1d.lecture.mode_collapse.mode_collapse_table (train_many, then scoring)"
+    )
     for loss in losses:
         line = []
         for seeds in (range(1), range(n_seeds)):

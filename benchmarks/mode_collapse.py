@@ -1,7 +1,7 @@
 """Benchmark: mode collapse of gan, nsgan, wgan and wgan-gp on the ring, the grid and a 1-D mixture.
 
 Every (loss, target) cell trains its seeds at once (:func:`gan1d.train_many`) in the
-demonstration setting of :mod:`gan1d.mode_collapse` (:func:`gan1d.mode_collapse.setting_for`:
+demonstration setting of :mod:`gan1d.lecture.mode_collapse` (:func:`gan1d.lecture.mode_collapse.setting_for`:
 small networks, a discriminator ten times faster than the generator; the reasons are in that
 module's docstring), then scores each seed as VEEGAN and PacGAN do: 2,500 generator samples,
 each assigned to its nearest mode, *high quality* within 3 standard deviations of it, a mode
@@ -29,7 +29,14 @@ import argparse
 import time
 
 from gan1d import TrainConfig
-from gan1d.mode_collapse import GAN_REFERENCES, LOSS_NAMES, mode_collapse_table, setting_for, targets, to_markdown
+from gan1d.lecture.mode_collapse import (
+    GAN_REFERENCES,
+    LOSS_NAMES,
+    mode_collapse_table,
+    setting_for,
+    targets,
+    to_markdown,
+)
 
 
 def describe(loss, name, **overrides):

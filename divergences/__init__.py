@@ -3,78 +3,58 @@
 TV, KL, reverse KL, Jensen-Shannon and Wasserstein-1 between the toys of :mod:`toys` (and frozen
 scipy.stats laws): closed forms where they exist, registered for pairs of types
 (:func:`register`), accurate quadrature otherwise, ``inf`` and ``ln 2`` where the supports say so.
-Estimators from samples are in :mod:`divergences.empirical`; divergence-vs-theta curves in
-:func:`curves` and :func:`plot`; forward and reverse KL fits in :func:`fit_forward_kl` and
-:func:`fit_reverse_kl`.
+Around them: :func:`entropy` and :func:`cross_entropy`; divergence-vs-theta curves
+(:func:`curves`, :func:`plot`); the forward and reverse KL fits of a Gaussian
+(:func:`fit_forward_kl`, :func:`fit_reverse_kl`); estimators from samples
+(:mod:`divergences.empirical`).
+
+The rest is in topic subpackages, each a step from the name of what it computes:
+
+* :mod:`divergences.discrimination` -- TV as the error of the best test, and of n draws;
+* :mod:`divergences.transport` -- transport maps, generators judged by them, the transport LPs;
+* :mod:`divergences.fitting` -- the fits, their basins, and maximum likelihood's consistency;
+* :mod:`divergences.games` -- the GAN and WGAN values by quadrature;
+* :mod:`divergences.bounds` -- the Gaussian W2 and bounds from 1-D projections;
+* :mod:`divergences.numeric` -- the numeric path alone (quadrature, cubature, transport);
+* :mod:`divergences.closed_forms` -- the registered closed forms, one module per family.
 """
 
-from . import duality, empirical
-from .api import js, kl, numeric, reverse_kl, tv, w1
-from .basins import Basins, reverse_kl_basins
+from . import bounds, discrimination, empirical, fitting, games, numeric, transport  # noqa: F401  (subpackages)
 from .curves import curves, plot
-from .entropies import cross_entropy, entropy
-from .fit import FitResult, fit_forward_kl, fit_reverse_kl
-from .kolmogorov import kolmogorov
-from .lr_test import best_test_error, lr_intervals, lr_test_errors
-from .map_comparison import MapComparison, compare_with_map, crossing_mass_bound
-from .mle import MLESweep, gaussian_mle_expected_kl, gaussian_mle_kl
-from .objectives import gan_value, wgan_value
-from .pushforward import (
-    increasing_mass,
-    j1_of_quantiles,
-    midpoint_quantiles,
-    pushforward_quantiles,
-    pushforward_w1,
-    w1_sampling_bound,
-    w1_to_law,
-)
+from .fitting import fit_forward_kl, fit_reverse_kl
+from .functions import js, kl, reverse_kl, tv, w1
+from .information import cross_entropy, entropy
 from .registry import register
-from .tensorisation import midpoint_test_errors, product_tv, product_tv_lower_bound
-from .transport1d import TransportMap, transport_cost, transport_map, w1_quantile
 
 __all__ = [
-    "Basins",
-    "FitResult",
-    "MLESweep",
-    "MapComparison",
-    "TransportMap",
-    "best_test_error",
-    "compare_with_map",
     "cross_entropy",
-    "crossing_mass_bound",
     "curves",
-    "duality",
     "empirical",
     "entropy",
     "fit_forward_kl",
     "fit_reverse_kl",
-    "gan_value",
-    "gaussian_mle_expected_kl",
-    "gaussian_mle_kl",
-    "increasing_mass",
-    "j1_of_quantiles",
     "js",
     "kl",
-    "kolmogorov",
-    "lr_intervals",
-    "lr_test_errors",
-    "midpoint_quantiles",
-    "midpoint_test_errors",
-    "numeric",
     "plot",
-    "product_tv",
-    "product_tv_lower_bound",
-    "pushforward_quantiles",
-    "pushforward_w1",
     "register",
     "reverse_kl",
-    "reverse_kl_basins",
-    "transport_cost",
-    "transport_map",
     "tv",
     "w1",
-    "w1_quantile",
-    "w1_sampling_bound",
-    "w1_to_law",
-    "wgan_value",
 ]
+
+#: Names that lived at the top level before the topic subpackages, and where they are now.
+MOVED = {
+    **{name: "discrimination" for name in discrimination.__all__},
+    **{name: "transport" for name in transport.__all__},
+    **{name: "fitting" for name in fitting.__all__ if name not in __all__},
+    **{name: "games" for name in games.__all__},
+}
+
+
+def __getattr__(name):
+    """Say where a name that moved into a subpackage is now, instead of a bare AttributeError."""
+    if name in MOVED:
+        raise AttributeError(
+            f"module 'divergences' has no attribute {name!r}; it moved to divergences.{MOVED[name]}.{name}"
+        )
+    raise AttributeError(f"module 'divergences' has no attribute {name!r}")

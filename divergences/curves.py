@@ -1,26 +1,17 @@
 r"""Divergence-vs-theta curves, and a plot of them.
 
-``curves(family, thetas, reference)`` evaluates D(reference, family(theta)) for every theta:
-closed forms pair by pair (microseconds each), and everything left to the numeric path in 1-D
-as a single vectorised quadrature over all theta at once (:func:`divergences.numeric1d.evaluate`),
-not a loop of scalar integrals. 2-D numeric cases are evaluated theta by theta.
+``curves(family, thetas, reference)`` evaluates D(reference, family(theta)) for every theta
+through the one evaluator of the scalar functions (:func:`divergences.evaluate.evaluate`):
+closed forms pair by pair (microseconds each), and everything left to the numeric path in 1-D as
+a single vectorised quadrature over all theta at once, not a loop of scalar integrals. 2-D
+numeric cases are evaluated theta by theta.
 """
 
 import numpy as np
 
-from . import numeric1d
-from ._inputs import as_toy
-from .api import numeric
-from .registry import lookup
-
-NAMES = ("tv", "kl", "reverse_kl", "js", "w1")
-LABELS = {
-    "tv": r"TV$(P, Q_\theta)$",
-    "kl": r"KL$(P\,\|\,Q_\theta)$",
-    "reverse_kl": r"KL$(Q_\theta\,\|\,P)$",
-    "js": r"JS$(P, Q_\theta)$",
-    "w1": r"$W_1(P, Q_\theta)$",
-}
+from . import closed_forms  # noqa: F401  (registers the closed forms)
+from .evaluate import NAMES, QUANTITIES, evaluate
+from .laws import as_toy
 
 
 def curves(family, thetas, reference, names=NAMES):
@@ -56,7 +47,7 @@ def curves(family, thetas, reference, names=NAMES):
     -----
     Each value equals the scalar function (:func:`divergences.kl` etc.) for the same pair; the
     accuracy is that of the path used (closed form, or the numeric paths of
-    :mod:`divergences.numeric1d` and :mod:`divergences.numeric2d`).
+    :mod:`divergences.numeric`).
 
     Examples
     --------
@@ -85,39 +76,7 @@ def curves(family, thetas, reference, names=NAMES):
     for th, m in zip(t, models, strict=False):
         if m.dim != ref.dim:
             raise ValueError(f"family({th!r}) has dim={m.dim} but reference has dim={ref.dim}")
-    out, pending = {}, {}
-    for name in names:
-        out[name], pending[name] = _closed_forms(name, ref, models)
-    todo = sorted(set().union(*pending.values()))
-    if todo and ref.dim == 1:
-        # one vectorised quadrature over every theta left, shared by all the divergences asked for
-        wanted = [n for n in names if pending[n]]
-        values = numeric1d.evaluate_many(wanted, [ref] * len(todo), [models[i] for i in todo])
-        for name in wanted:
-            pos = np.searchsorted(todo, pending[name])
-            out[name][pending[name]] = values[name][pos]
-    else:
-        for name in names:
-            for i in pending[name]:
-                p, q = (models[i], ref) if name == "reverse_kl" else (ref, models[i])
-                out[name][i] = numeric("kl" if name == "reverse_kl" else name, p, q)
-    return out
-
-
-def _closed_forms(name, ref, models):
-    """Values from registered closed forms, and the indices left to the numeric path."""
-    values = np.full(len(models), np.nan)
-    pending = []
-    for i, m in enumerate(models):
-        p, q = (m, ref) if name == "reverse_kl" else (ref, m)
-        base = "kl" if name == "reverse_kl" else name
-        fn = lookup(base, type(p), type(q))
-        v = fn(p, q) if fn is not None else NotImplemented
-        if v is NotImplemented:
-            pending.append(i)
-        else:
-            values[i] = v
-    return values, pending
+    return evaluate(names, [ref] * len(models), models)
 
 
 def plot(thetas, values, *, ax=None, names=None, title=None):
@@ -169,7 +128,8 @@ def plot(thetas, values, *, ax=None, names=None, title=None):
     for name in names:
         v = np.asarray(values[name], dtype=float)
         inf = np.isinf(v)
-        label = LABELS.get(name, name) + (r" ($\infty$: dotted, top)" if inf.any() else "")
+        label = QUANTITIES[name].label if name in QUANTITIES else name
+        label += r" ($\infty$: dotted, top)" if inf.any() else ""
         (line,) = ax.plot(t, np.where(inf, np.nan, v), label=label)
         color = line.get_color()
         finite = ~inf

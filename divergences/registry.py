@@ -1,32 +1,131 @@
-"""Closed forms, registered for a pair of types and dispatched to the most specific match.
+"""Closed forms, registered per tuple of argument types and dispatched to the most specific match.
 
-The pattern of ``torch.distributions.kl``: a closed form is one decorated function (see
-:func:`register`), and lookup walks the method resolution orders of the two argument types, preferring the
-registration closest to ``(type(p), type(q))``. A registered function may return
-``NotImplemented`` to hand a particular pair on to the numeric path (for example W1 between
-d-D Gaussians with unequal covariances).
+The pattern of ``torch.distributions.kl``: a closed form is one decorated function, and a lookup
+walks the method resolution orders of the argument types, preferring the registration closest to
+the arguments' own types. Every named quantity of the toolkit has one :class:`Registry`
+(:data:`REGISTRIES`): the divergences ``tv``, ``kl``, ``js``, ``w1`` of two laws, and
+``entropy`` (one law) and ``cross_entropy`` (two). A registered function may return
+``NotImplemented`` to hand a pair on: the next most specific registration is tried, and when none
+is left the quantity goes to the numeric path (:mod:`divergences.numeric`).
 
 TV, JS and W1 are symmetric: registering ``(A, B)`` also serves ``(B, A)`` with the arguments
-swapped. KL is not: ``reverse_kl(p, q)`` is ``kl(q, p)`` and uses the KL table.
+swapped. KL is not, and reverse KL has no table of its own: ``reverse_kl(p, q)`` is ``kl(q, p)``
+(:mod:`divergences.evaluate`).
+
+Adding a quantity is one line here (its :class:`Registry`), its closed forms (one decorated
+function each, in :mod:`divergences.closed_forms`), and its numeric path.
 """
 
 import functools
 
-NAMES = ("tv", "kl", "js", "w1")
-SYMMETRIC = frozenset({"tv", "js", "w1"})
-
-_TABLE = {name: {} for name in NAMES}
+__all__ = ["REGISTRIES", "Registry", "register"]
 
 
-def register(name, type_p, type_q):
-    """Decorator registering ``fn(p, q) -> float`` as the closed form of ``name`` for a pair of types.
+class Registry:
+    """The closed forms of one named quantity of ``arity`` laws.
 
     Parameters
     ----------
-    name : {"tv", "kl", "js", "w1"}
-        The divergence.
-    type_p, type_q : type
-        Classes (or base classes) of the two arguments.
+    name : str
+        The quantity, as the user names it (``"kl"``).
+    arity : {1, 2}
+        Number of laws it takes.
+    symmetric : bool
+        Whether ``D(p, q) == D(q, p)``; a registration then serves both orders.
+    """
+
+    def __init__(self, name, arity=2, symmetric=False):
+        if arity not in (1, 2) or (symmetric and arity != 2):
+            raise ValueError(f"a registry takes one or two laws (symmetric: two), got arity={arity!r}")
+        self.name, self.arity, self.symmetric = name, arity, symmetric
+        self._table = {}
+
+    def __repr__(self):
+        return f"Registry({self.name!r}, {len(self._table)} closed forms)"
+
+    def register(self, *types):
+        """Decorator registering ``fn(*laws) -> float | NotImplemented`` for the given argument types."""
+        if len(types) != self.arity:
+            raise TypeError(f"{self.name} takes {self.arity} law(s): give {self.arity} type(s), got {len(types)}")
+        for label, t in zip(("type_p", "type_q"), types):
+            if not isinstance(t, type):
+                raise TypeError(f"{label} must be a class, got {t!r}")
+
+        def decorator(fn):
+            self._table[types] = fn
+            if self.symmetric and types[0] is not types[1]:
+                self._table.setdefault(types[::-1], _swapped(fn))
+            self.candidates.cache_clear()
+            return fn
+
+        return decorator
+
+    @functools.cache  # noqa: B019  (one registry per quantity, alive for the whole session)
+    def candidates(self, *types):
+        """The registered functions that apply to arguments of ``types``, most specific first.
+
+        Among the registrations ``(A, B)`` with each argument type a subclass of the registered
+        one, those whose classes come earlier in the arguments' MROs come first (compared left to
+        right). If comparing right to left would put another registration first, the pair is
+        ambiguous and ``RuntimeError`` asks for a registration of the exact types.
+        """
+        matches = [key for key in self._table if all(issubclass(t, k) for t, k in zip(types, key))]
+        if not matches:
+            return ()
+        ranks = {key: tuple(t.__mro__.index(k) for t, k in zip(types, key)) for key in matches}
+        ordered = sorted(matches, key=lambda key: ranks[key])
+        if len(types) == 2:
+            right = min(matches, key=lambda key: ranks[key][::-1])
+            if right != ordered[0]:
+                left = ordered[0]
+                raise RuntimeError(
+                    f"ambiguous closed forms for {self.name}({types[0].__name__}, {types[1].__name__}): "
+                    f"{left[0].__name__}/{left[1].__name__} and {right[0].__name__}/{right[1].__name__}; "
+                    "register one for the exact pair"
+                )
+        return tuple(self._table[key] for key in ordered)
+
+    def closed_form(self, *laws):
+        """The value of the first applicable closed form that does not decline, or ``NotImplemented``."""
+        for fn in self.candidates(*map(type, laws)):
+            value = fn(*laws)
+            if value is not NotImplemented:
+                return float(value)
+        return NotImplemented
+
+    def registered(self):
+        """The type tuples with a closed form (symmetric mirrors included), sorted by name."""
+        return sorted(self._table, key=lambda key: tuple(t.__name__ for t in key))
+
+
+def _swapped(fn):
+    @functools.wraps(fn)
+    def swapped(p, q):
+        return fn(q, p)
+
+    return swapped
+
+
+#: One registry per named quantity with closed forms.
+REGISTRIES = {
+    "tv": Registry("tv", symmetric=True),
+    "kl": Registry("kl"),
+    "js": Registry("js", symmetric=True),
+    "w1": Registry("w1", symmetric=True),
+    "entropy": Registry("entropy", arity=1),
+    "cross_entropy": Registry("cross_entropy"),
+}
+
+
+def register(name, *types):
+    """Decorator registering ``fn(p, q) -> float`` as a closed form of ``name`` for a pair of types.
+
+    Parameters
+    ----------
+    name : {"tv", "kl", "js", "w1", "entropy", "cross_entropy"}
+        The quantity (reverse KL is KL with the arguments swapped: register ``"kl"``).
+    *types : type
+        The classes (or base classes) of the arguments: two, or one for ``"entropy"``.
 
     Returns
     -------
@@ -38,12 +137,13 @@ def register(name, type_p, type_q):
     ValueError
         If ``name`` is unknown.
     TypeError
-        If ``type_p`` or ``type_q`` is not a class.
+        If a type is not a class, or their number is not the quantity's.
 
     Notes
     -----
-    The function receives the two laws and returns a float, or ``NotImplemented`` to leave
-    that pair to the numeric path. Cite the formula's source in its docstring.
+    The function receives the laws and returns a float, or ``NotImplemented`` to hand them on to
+    the next most specific registration and, at the end, to the numeric path. Cite the formula's
+    source in its docstring.
 
     Examples
     --------
@@ -59,53 +159,6 @@ def register(name, type_p, type_q):
     >>> w1(Translate(0.0, 1.0), Translate(2.5, 1.0))
     2.5
     """
-    if name not in _TABLE:
-        raise ValueError(f"name must be one of {NAMES}, got {name!r}")
-    for label, t in (("type_p", type_p), ("type_q", type_q)):
-        if not isinstance(t, type):
-            raise TypeError(f"{label} must be a class, got {t!r}")
-
-    def decorator(fn):
-        _TABLE[name][(type_p, type_q)] = fn
-        if name in SYMMETRIC and type_p is not type_q:
-            _TABLE[name].setdefault((type_q, type_p), _swapped(fn))
-        lookup.cache_clear()
-        return fn
-
-    return decorator
-
-
-def _swapped(fn):
-    @functools.wraps(fn)
-    def swapped(p, q):
-        return fn(q, p)
-
-    return swapped
-
-
-@functools.cache
-def lookup(name, type_p, type_q):
-    """The closed form registered for ``(type_p, type_q)``, or None.
-
-    Among all registrations ``(A, B)`` with ``type_p`` a subclass of ``A`` and ``type_q`` of
-    ``B``, the one whose classes come first in the two MROs wins (compared left to right, then
-    right to left; a disagreement is an ambiguity and raises ``RuntimeError``).
-    """
-    matches = [(a, b) for (a, b) in _TABLE[name] if issubclass(type_p, a) and issubclass(type_q, b)]
-    if not matches:
-        return None
-    mro_p, mro_q = type_p.__mro__, type_q.__mro__
-    left = min(matches, key=lambda ab: (mro_p.index(ab[0]), mro_q.index(ab[1])))
-    right = min(matches, key=lambda ab: (mro_q.index(ab[1]), mro_p.index(ab[0])))
-    if left != right:
-        raise RuntimeError(
-            f"ambiguous closed forms for {name}({type_p.__name__}, {type_q.__name__}): "
-            f"{left[0].__name__}/{left[1].__name__} and {right[0].__name__}/{right[1].__name__}; "
-            f"register one for the exact pair"
-        )
-    return _TABLE[name][left]
-
-
-def registered(name):
-    """The ``(type_p, type_q)`` pairs with a closed form for ``name`` (including symmetric mirrors)."""
-    return sorted(_TABLE[name], key=lambda ab: (ab[0].__name__, ab[1].__name__))
+    if name not in REGISTRIES:
+        raise ValueError(f"name must be one of {tuple(REGISTRIES)}, got {name!r}")
+    return REGISTRIES[name].register(*types)

@@ -1,11 +1,17 @@
 """Sphinx configuration: MyST pages, the lecture notebooks (myst-nb) and the numpydoc API reference.
 
-``make docs`` builds the site offline with warnings as errors. The notebooks are executed during
-the build (``NOTEBOOK_SIZE=small`` in CI, see the Makefile), so a notebook whose checks fail
-fails the build.
+``make docs`` builds the site offline with warnings as errors, and the site is read offline too:
+MathJax is served from ``_static/mathjax`` (sphinx-mathjax-offline) and no page loads anything
+from the network (``docs/check_site.py`` checks it after each build). The notebooks are executed
+during the build (``NOTEBOOK_SIZE=small`` in CI, see the Makefile), so a notebook whose checks
+fail fails the build.
 """
 
+import hashlib
 import os
+import pathlib
+
+import nbformat
 
 project = "divergences-toolkit"
 author = "The divergences-toolkit developers"
@@ -16,6 +22,10 @@ extensions = [
     "numpydoc",
     "sphinx.ext.autodoc",
     "sphinx.ext.mathjax",
+    # MathJax 3 from the site itself (mathjax_path = "mathjax/tex-chtml.js", copied into
+    # _static/mathjax when the build finishes) instead of Sphinx's default CDN; the module's name
+    # has hyphens.
+    "sphinx-mathjax-offline",
     "sphinx.ext.intersphinx",
     "matplotlib.sphinxext.plot_directive",
 ]
@@ -35,6 +45,9 @@ nb_execution_in_temp = True
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True
+# Pages with ipywidgets state would load require.js and the widget manager from CDNs; the site
+# loads nothing from the network, so no widget JavaScript (the notebooks use no widgets).
+nb_ipywidgets_js = {}
 
 # numpydoc renders the docstrings' sections; class members are listed by autodoc instead.
 numpydoc_show_class_members = False
@@ -68,5 +81,35 @@ html_static_path = []
 notebook_size = os.environ.get("NOTEBOOK_SIZE", "full")
 
 
+# `make test` executes every notebook once, in its test step, and writes the executed copies to
+# docs/_build/executed/<size> (tests/docs/test_notebooks_run.py); it then builds the site with
+# NB_EXECUTED pointing there, and a notebook whose copy matches its code and size is rendered from
+# the copy instead of being executed again. Without NB_EXECUTED (plain `make docs`) every notebook
+# is executed here.
+EXECUTED = os.environ.get("NB_EXECUTED")
+
+
+def _code_hash(nb):
+    code = "\n\0".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _use_executed_copy(app, docname, source):
+    """source-read: swap a notebook's text for its executed copy, if one matches it exactly."""
+    if EXECUTED is None or not docname.startswith("notebooks/"):
+        return
+    copy = pathlib.Path(EXECUTED) / (docname.split("/", 1)[1] + ".ipynb")
+    if not copy.is_file():
+        return
+    executed = nbformat.read(copy, as_version=4)
+    mark = executed.metadata.get("divergences_toolkit", {})
+    original = nbformat.reads(source[0], as_version=4)
+    if mark.get("notebook_size") != notebook_size or mark.get("code_sha256") != _code_hash(original):
+        return
+    executed.metadata["mystnb"] = {"execution_mode": "off"}  # already executed, by the tests
+    source[0] = nbformat.writes(executed)
+
+
 def setup(app):
     app.add_config_value("notebook_size", "full", "env")
+    app.connect("source-read", _use_executed_copy)

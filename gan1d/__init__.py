@@ -3,63 +3,75 @@
 * :func:`train` / :func:`train_many` -- train a generator (an :class:`MLP`, or a parametric
   :class:`ParallelLines` / :class:`LocationScale` whose law is a toy at every step) with the
   ``"gan"``, ``"nsgan"``, ``"wgan"`` or ``"wgan-gp"`` loss; N seeds train as one vectorised batch.
-* :func:`critic_sweep` -- train a fresh discriminator/critic for each theta of a parametric
-  family and compare its divergence estimate and the generator's theta-gradient with the exact
-  JS / W1 (Figure 1 of the WGAN paper, with trained networks).
+  :class:`Trainer` is the loop, with its extension points (callbacks at each evaluation, a fixed
+  law in the generator's place, critic pretraining).
+* :func:`critic_sweep` -- a fresh discriminator/critic for each theta of a parametric family,
+  its divergence estimate and the generator's theta-gradient against the exact JS / W1 (Figure 1
+  of the WGAN paper, with trained networks).
 * :func:`train_critic`, :func:`optimal_discriminator` -- a trained D against D* = p / (p + q).
 * :func:`mode_coverage` -- modes captured and high-quality fraction (VEEGAN/PacGAN protocol).
-* :func:`input_gradients` -- what a saturated discriminator and a WGAN critic tell the generator
-  at its samples (Figure 2 of the WGAN paper); :func:`gp_optimum_lines` -- the WGAN-GP critic's
-  penalised optimum on the parallel lines, whose estimate overshoots W1.
+
+The trainer core is :mod:`gan1d.training`; the analysis of trained critics and generators
+(D against D*, witness bounds, saturation, the WGAN-GP optimum, generator maps) is
+:mod:`gan1d.analysis`; the lecture's main job (``python -m gan1d lecture``) is
+:mod:`gan1d.lecture`, which no library module imports.
+
+``gan1d`` needs torch, the ``gan`` extra: ``pip install -c constraints.txt "divergences-toolkit[gan]"``.
 """
 
-from .config import TrainConfig
-from .coverage import mode_coverage
-from .critic import SweepResult, TrainedCritic, critic_sweep, optimal_discriminator, train_critic
-from .generators import MLP, LocationScale, ParallelLines, as_generator
-from .gp_optimum import gp_optimum_lines
-from .history import History
-from .losses import LOSSES
-from .maps import generator_map
-from .optimality import (
-    DiscriminatorGap,
-    WitnessBound,
-    critic_gradient,
-    critic_score,
-    discriminator_gap,
-    witness_bound,
+try:
+    import torch  # noqa: F401
+except ImportError as exc:  # pragma: no cover - exercised in a subprocess by the tests
+    raise ImportError(
+        "gan1d needs torch, which the analytic core (toys, divergences) does not: install the 'gan' extra, "
+        "e.g. pip install -c constraints.txt -e '.[gan]' (constraints.txt pins the CPU build of torch)"
+    ) from exc
+
+from . import analysis, training
+from .analysis import critic_sweep, optimal_discriminator, train_critic
+from .training import (
+    LOSSES,
+    MLP,
+    History,
+    LocationScale,
+    ParallelLines,
+    Run,
+    TrainConfig,
+    Trainer,
+    TrainingDiverged,
+    load,
+    mode_coverage,
+    train,
+    train_many,
 )
-from .run import Run, load
-from .saturation import InputGradients, input_gradients
-from .train import TrainingDiverged, train, train_many
 
 __all__ = [
     "LOSSES",
     "MLP",
-    "DiscriminatorGap",
     "History",
-    "InputGradients",
     "LocationScale",
     "ParallelLines",
     "Run",
-    "SweepResult",
     "TrainConfig",
-    "TrainedCritic",
+    "Trainer",
     "TrainingDiverged",
-    "WitnessBound",
-    "as_generator",
-    "critic_gradient",
-    "critic_score",
+    "analysis",
     "critic_sweep",
-    "discriminator_gap",
-    "generator_map",
-    "gp_optimum_lines",
-    "input_gradients",
     "load",
     "mode_coverage",
     "optimal_discriminator",
     "train",
     "train_critic",
     "train_many",
-    "witness_bound",
+    "training",
 ]
+
+#: Names that lived at the top level before the subpackages, and where they are now.
+MOVED = {name: "analysis" for name in analysis.__all__ if name not in __all__} | {"as_generator": "training"}
+
+
+def __getattr__(name):
+    """Say where a name that moved into a subpackage is now, instead of a bare AttributeError."""
+    if name in MOVED:
+        raise AttributeError(f"module 'gan1d' has no attribute {name!r}; it moved to gan1d.{MOVED[name]}.{name}")
+    raise AttributeError(f"module 'gan1d' has no attribute {name!r}")

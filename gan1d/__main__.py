@@ -13,11 +13,17 @@ def main(argv=None):
     lec.add_argument("--quick", action="store_true", help="small sizes (about a minute; used by the tests)")
     lec.add_argument("--seed", type=int, default=0, help="seed of every random stream (default: 0)")
     lec.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default: 1)")
+    lec.add_argument(
+        "--workers", type=int, default=None, help="processes for the mode-collapse table (default: one per core)"
+    )
     args = parser.parse_args(argv)
     if args.command == "lecture":
-        if args.seed < 0 or args.threads < 1:
-            parser.error(f"--seed must be >= 0 and --threads >= 1, got {args.seed} and {args.threads}")
-        path = lecture.run(args.out, quick=args.quick, seed=args.seed, threads=args.threads)
+        if args.seed < 0 or args.threads < 1 or (args.workers is not None and args.workers < 0):
+            parser.error(
+                f"--seed must be >= 0, --threads >= 1 and --workers >= 0, got {args.seed}, {args.threads} and "
+                f"{args.workers}"
+            )
+        path = lecture.run(args.out, quick=args.quick, seed=args.seed, threads=args.threads, workers=args.workers)
         print(f"wrote {path} and the figures beside it")
 
 

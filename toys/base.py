@@ -11,23 +11,21 @@ A toy is one of:
 The kind decides the absolute-continuity rules in :mod:`divergences` (a discrete or singular law
 against a continuous one has TV = 1, JS = ln 2 and infinite KL both ways).
 
-Besides the scipy.stats-like public methods, one-dimensional toys expose a hint used by the
-quadrature in :mod:`divergences`: ``_features()`` (locations and length scales of the
-distribution's structure, for placing panels; the finite ends of ``support`` are always panel
-edges too).
+Besides the scipy.stats-like methods, every toy has :meth:`Distribution.parameters` (the keywords
+that rebuild it), and continuous 1-D toys :meth:`ContinuousDistribution.features` (where the
+density has structure, which the quadrature of :mod:`divergences` resolves).
 """
 
 import numpy as np
 
-from ._validation import as_generator, sample_size
+from .validation import as_generator, sample_size
 
 
 class Distribution:
     """Base class of all toys.
 
     Subclasses set ``dim`` and implement ``_sample(n, rng)`` returning an array of shape ``(n,)``
-    when ``dim == 1`` and ``(n, dim)`` otherwise, and ``_params()`` returning the constructor
-    keywords for ``repr``.
+    when ``dim == 1`` and ``(n, dim)`` otherwise, and :meth:`parameters`.
     """
 
     dim: int
@@ -59,11 +57,12 @@ class Distribution:
     def _sample(self, n, rng):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _params(self):  # pragma: no cover - abstract
+    def parameters(self):  # pragma: no cover - abstract
+        """The constructor's keywords: ``type(d)(**d.parameters())`` is a law equal to ``d``."""
         raise NotImplementedError
 
     def __repr__(self):
-        args = ", ".join(f"{k}={_fmt(v)}" for k, v in self._params().items())
+        args = ", ".join(f"{k}={_fmt(v)}" for k, v in self.parameters().items())
         return f"{type(self).__name__}({args})"
 
 
@@ -93,6 +92,17 @@ class ContinuousDistribution(Distribution):
     def support(self):
         """Closed interval ``(low, high)`` outside which the density is 0 (1-D only)."""
         return (-np.inf, np.inf)
+
+    def features(self):
+        """Where the density has structure: ``(locations, scales)``, two arrays of one length, or None.
+
+        Each pair says that the density changes on the length ``scale`` around ``location`` (a
+        Gaussian component: its mean and standard deviation). The 1-D quadrature of
+        :mod:`divergences` places its panels from them; a law that returns None (the default) is
+        resolved from its quantiles instead. The finite ends of :attr:`support` are always panel
+        edges.
+        """
+        return None
 
 
 class DiscreteDistribution(Distribution):

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ._validation import probability_vector, real_array, real_scalar
 from .base import DiscreteDistribution
+from .validation import probability_vector, real_array, real_scalar
 
 
 class Discrete(DiscreteDistribution):
@@ -36,7 +36,7 @@ class Discrete(DiscreteDistribution):
         self.atoms = x
         self.probs = p
 
-    def _params(self):
+    def parameters(self):
         return {"support": self.atoms, "probs": self.probs}
 
 
@@ -64,5 +64,5 @@ class Bernoulli(Discrete):
         self.atoms = np.array([0.0, 1.0])
         self.probs = np.array([1.0 - p, p])
 
-    def _params(self):
+    def parameters(self):
         return {"p": self.p}

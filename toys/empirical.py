@@ -6,8 +6,8 @@ a model is the expectation of the model's log density under the empirical law.
 
 import numpy as np
 
-from ._validation import real_array
 from .discrete import Discrete
+from .validation import real_array
 
 
 def empirical_law(samples):

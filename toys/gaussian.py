@@ -3,8 +3,8 @@
 import numpy as np
 from scipy import linalg, special
 
-from ._validation import check_points, covariance_matrix, positive_scalar, real_array
 from .base import ContinuousDistribution
+from .validation import check_points, covariance_matrix, positive_scalar, real_array
 
 _LOG_2PI = float(np.log(2 * np.pi))
 
@@ -34,6 +34,10 @@ class Gaussian(ContinuousDistribution):
         1-D only.
     cov : numpy.ndarray, shape (d, d)
         d-D only (``dim >= 2``).
+    chol : numpy.ndarray, shape (d, d)
+        Lower Cholesky factor of the covariance (``[[std]]`` in 1-D).
+    logdet : float
+        Log-determinant of the covariance (``log var`` in 1-D).
 
     Raises
     ------
@@ -85,10 +89,21 @@ class Gaussian(ContinuousDistribution):
             self._chol = np.linalg.cholesky(c)
             self._logdet = 2.0 * float(np.sum(np.log(np.diag(self._chol))))
 
-    def _params(self):
+    def parameters(self):
+        """The constructor's keywords: ``mean`` and ``std`` (1-D) or ``cov`` (d-D)."""
         if self.dim == 1:
             return {"mean": self.mean, "std": self.std}
         return {"mean": self.mean, "cov": self.cov}
+
+    @property
+    def chol(self):
+        """Lower Cholesky factor L of the covariance, ``LL^T = cov``; shape (d, d), ``[[std]]`` in 1-D."""
+        return np.array([[self.std]]) if self.dim == 1 else self._chol
+
+    @property
+    def logdet(self):
+        """Log-determinant of the covariance (``log var`` in 1-D), from the Cholesky factor."""
+        return 2.0 * float(np.log(self.std)) if self.dim == 1 else self._logdet
 
     # -- densities -------------------------------------------------------------------------
     def logpdf(self, x):
@@ -119,12 +134,13 @@ class Gaussian(ContinuousDistribution):
             return self.mean + self.std * rng.standard_normal(n)
         return self.mean + rng.standard_normal((n, self.dim)) @ self._chol.T
 
-    # -- hints for the quadrature in `divergences` -------------------------------------------
-    def _features(self):
+    # -- the law seen as a mixture, and its structure for the quadrature ------------------------
+    def features(self):
+        """``([mean], [std])``: one feature (1-D)."""
         return np.array([self.mean]), np.array([self.std])
 
-    def _as_mixture(self):
-        """(weights, means (K, d), covs (K, d, d)) of this law as a one-component mixture."""
+    def as_mixture(self):
+        """This law as a one-component mixture: ``(weights (1,), means (1, d), covs (1, d, d))``."""
         if self.dim == 1:
             return np.ones(1), np.array([[self.mean]]), np.array([[[self.var]]])
         return np.ones(1), self.mean[None, :], self.cov[None, :, :]

@@ -4,14 +4,15 @@ import numpy as np
 from scipy import special
 from scipy.optimize import elementwise
 
-from ._validation import (
+from .base import ContinuousDistribution
+from .validation import (
     check_points,
     covariance_matrix,
+    positive_int,
     positive_scalar,
     probability_vector,
     real_array,
 )
-from .base import ContinuousDistribution
 
 _LOG_2PI = float(np.log(2 * np.pi))
 
@@ -101,7 +102,7 @@ class GaussianMixture(ContinuousDistribution):
         """Number of components K."""
         return self.weights.size
 
-    def _params(self):
+    def parameters(self):
         if self.dim == 1:
             return {"weights": self.weights, "means": self.means, "stds": self.stds}
         return {"weights": self.weights, "means": self.means, "covs": self.covs}
@@ -186,12 +187,16 @@ class GaussianMixture(ContinuousDistribution):
         z = rng.standard_normal((n, self.dim))
         return self.means[k] + np.einsum("nij,nj->ni", self._chols[k], z)
 
-    # -- hints for the quadrature in `divergences` -------------------------------------------
-    def _features(self):
+    # -- the components, and the structure for the quadrature ---------------------------------
+    def features(self):
+        """The means and standard deviations of the components of positive weight (1-D); None in d-D."""
+        if self.dim != 1:
+            return None
         keep = self.weights > 0
         return self.means[keep], self.stds[keep]
 
-    def _as_mixture(self):
+    def as_mixture(self):
+        """``(weights (K,), means (K, d), covs (K, d, d))``, in 1-D too (``d = 1``)."""
         if self.dim == 1:
             return self.weights, self.means[:, None], self.stds[:, None, None] ** 2
         return self.weights, self.means, self.covs
@@ -230,7 +235,7 @@ def ring(n_modes=8, radius=2.0, std=0.02):
     >>> bool(np.allclose(np.linalg.norm(r.means, axis=1), 2.0))
     True
     """
-    n = _count("n_modes", n_modes)
+    n = positive_int("n_modes", n_modes)
     radius = positive_scalar("radius", radius)
     std = positive_scalar("std", std)
     angles = 2 * np.pi * np.arange(n) / n
@@ -265,7 +270,7 @@ def grid(n_per_side=5, spacing=2.0, std=0.05):
     >>> g.n_components, g.means.min(), g.means.max()
     (25, np.float64(-4.0), np.float64(4.0))
     """
-    n = _count("n_per_side", n_per_side)
+    n = positive_int("n_per_side", n_per_side)
     spacing = positive_scalar("spacing", spacing)
     std = positive_scalar("std", std)
     ticks = spacing * (np.arange(n) - (n - 1) / 2)
@@ -273,11 +278,3 @@ def grid(n_per_side=5, spacing=2.0, std=0.05):
     means = np.stack([xx.ravel(), yy.ravel()], axis=1)
     k = n * n
     return GaussianMixture(weights=np.full(k, 1.0 / k), means=means, stds=np.full(k, std))
-
-
-def _count(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive integer, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)

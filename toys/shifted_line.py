@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ._validation import real_scalar
 from .base import SingularDistribution
+from .validation import real_scalar
 
 
 class ShiftedLine(SingularDistribution):
@@ -34,7 +34,7 @@ class ShiftedLine(SingularDistribution):
     def __init__(self, theta=0.0):
         self.theta = real_scalar("theta", theta)
 
-    def _params(self):
+    def parameters(self):
         return {"theta": self.theta}
 
     @property

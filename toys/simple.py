@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ._validation import positive_scalar, real_scalar
 from .base import ContinuousDistribution
+from .validation import positive_scalar, real_scalar
 
 
 class Uniform(ContinuousDistribution):
@@ -36,7 +36,7 @@ class Uniform(ContinuousDistribution):
             raise ValueError(f"low must be < high, got low={self.low!r}, high={self.high!r}")
         self.width = self.high - self.low
 
-    def _params(self):
+    def parameters(self):
         return {"low": self.low, "high": self.high}
 
     @property
@@ -75,8 +75,8 @@ class Uniform(ContinuousDistribution):
     def _sample(self, n, rng):
         return self.low + self.width * rng.random(n)
 
-    def _features(self):
-        # one feature covering exactly [low, high]
+    def features(self):
+        """One feature covering [low, high]: panels every width/10."""
         return np.array([self.mean]), np.array([self.width / 20])
 
 
@@ -113,7 +113,7 @@ class Exponential(ContinuousDistribution):
         self.rate = positive_scalar("rate", rate)
         self.loc = real_scalar("loc", loc)
 
-    def _params(self):
+    def parameters(self):
         return {"rate": self.rate, "loc": self.loc} if self.loc else {"rate": self.rate}
 
     @property
@@ -163,6 +163,6 @@ class Exponential(ContinuousDistribution):
     def _sample(self, n, rng):
         return self.from_uniform(rng.random(n))
 
-    def _features(self):
-        # one feature covering [loc, loc + 40 / rate] (tail mass beyond: e^-40 ~ 4e-18)
+    def features(self):
+        """One feature covering [loc, loc + 40 / rate] (tail mass beyond: e^-40, about 4e-18)."""
         return np.array([self.loc + 20.0 / self.rate]), np.array([2.0 / self.rate])

@@ -5,8 +5,8 @@ import math
 import numpy as np
 from scipy import special
 
-from ._validation import check_points, real_scalar
 from .base import ContinuousDistribution
+from .validation import check_points, real_scalar
 
 _LOG_2PI = float(np.log(2 * np.pi))
 _SQRT2 = math.sqrt(2.0)
@@ -97,7 +97,7 @@ class SmoothedLine(ContinuousDistribution):
             raise ValueError(f"sigma must have a positive finite square (variance), got sigma={s!r}")
         self.sigma = s
 
-    def _params(self):
+    def parameters(self):
         return {"theta": self.theta, "sigma": self.sigma}
 
     @property

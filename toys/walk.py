@@ -6,12 +6,11 @@ mean 0 and variance 1 for every n. By the central limit theorem it converges to 
 distribution, yet as a law on finitely many points it stays at total variation 1 from N(0, 1).
 """
 
-import numbers
-
 import numpy as np
 from scipy import stats
 
 from .discrete import Discrete
+from .validation import integer
 
 
 def scaled_walk(n):
@@ -57,10 +56,6 @@ def scaled_walk(n):
     >>> math.isclose(scaled_walk(101).var, 1.0) and math.isclose(scaled_walk(101).mean, 0.0, abs_tol=1e-15)
     True
     """
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"n must be an integer >= 1, got {n!r} of type {type(n).__name__}")
-    if n < 1:
-        raise ValueError(f"n must be an integer >= 1 (a number of steps), got {n!r}")
-    n = int(n)
+    n = integer("n", n, minimum=1)
     k = np.arange(n + 1)
     return Discrete(support=(2 * k - n) / np.sqrt(n), probs=stats.binom.pmf(k, n, 0.5))

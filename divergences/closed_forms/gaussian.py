@@ -35,9 +35,9 @@ def _kl_gaussian(p, q):
         t = (p.var - q.var) / q.var
         spread = 0.5 * (t - math.log1p(t)) if abs(t) < 0.5 else math.log(q.std / p.std) + 0.5 * t
         return max(spread + (p.mean - q.mean) ** 2 / (2 * q.var), 0.0)
-    a = linalg.solve_triangular(q._chol, p._chol, lower=True)  # L_q^{-1} L_p
-    delta = linalg.solve_triangular(q._chol, q.mean - p.mean, lower=True)
-    value = 0.5 * (np.sum(a * a) + delta @ delta - p.dim + q._logdet - p._logdet)
+    a = linalg.solve_triangular(q.chol, p.chol, lower=True)  # L_q^{-1} L_p
+    delta = linalg.solve_triangular(q.chol, q.mean - p.mean, lower=True)
+    value = 0.5 * (np.sum(a * a) + delta @ delta - p.dim + q.logdet - p.logdet)
     return max(float(value), 0.0)
 
 
@@ -48,7 +48,7 @@ def _tv_gaussian(p, q):
             return NotImplemented
         # equal covariances: the log-likelihood ratio is a function of one projection, along
         # which the laws are N(0, 1) and N(delta, 1) with delta the Mahalanobis distance [4]
-        delta = np.linalg.norm(linalg.solve_triangular(p._chol, q.mean - p.mean, lower=True))
+        delta = np.linalg.norm(linalg.solve_triangular(p.chol, q.mean - p.mean, lower=True))
         return float(special.erf(delta / (2 * math.sqrt(2))))
     if p.std == q.std:
         return float(special.erf(abs(p.mean - q.mean) / (2 * math.sqrt(2) * p.std)))

@@ -15,7 +15,7 @@ which depends only on :math:`\delta = |\theta_1 - \theta_2| / \sigma`:
 * :math:`KL = \delta^2 / 2` both ways [3]_;
 * :math:`TV = 2\Phi(\delta / 2) - 1 = \operatorname{erf}(\delta / (2\sqrt2))`;
 * JS has no closed form; it is the 1-D integral for :math:`N(0, 1)` against
-  :math:`N(\delta, 1)`, computed by the 1-D quadrature of :mod:`divergences.numeric1d`
+  :math:`N(\delta, 1)`, computed by the 1-D quadrature of :mod:`divergences.numeric.one_d`
   (absolute error <= 1e-9).
 
 W1 is :math:`|\theta_1 - \theta_2|` for every :math:`\sigma`: the translation
@@ -47,7 +47,7 @@ from scipy import special
 
 from toys import Gaussian, SmoothedLine
 
-from .. import numeric1d
+from ..numeric import one_d
 from ..registry import register
 
 
@@ -75,7 +75,7 @@ def _js_smoothed(p, q):
     delta = _delta(p, q)
     if delta is None:
         return NotImplemented
-    return float(numeric1d.evaluate("js", [Gaussian(0.0, 1.0)], [Gaussian(delta, 1.0)])[0])
+    return float(one_d.evaluate("js", [Gaussian(0.0, 1.0)], [Gaussian(delta, 1.0)])[0])
 
 
 @register("w1", SmoothedLine, SmoothedLine)

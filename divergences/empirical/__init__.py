@@ -1,0 +1,31 @@
+r"""Divergences estimated from samples, for laws known only through draws (a GAN generator).
+
+* :func:`w1` -- Wasserstein-1 between the two empirical measures, computed exactly: in 1-D from
+  the sorted pooled sample, :math:`O((n+m)\log(n+m))`; in d-D by exact optimal transport (POT's
+  network simplex on the Euclidean cost), :math:`O(n^3)`, up to ``max_points`` per side. It is
+  exact for the empirical measures; as an estimate of W1 between the laws it is biased upward,
+  by about :math:`n^{-1/2}` in 1-D and :math:`n^{-1/d}` in d >= 3 dimensions [1]_.
+* :func:`kl` -- the k-nearest-neighbour estimator of KL(P || Q) of Wang, Kulkarni and Verdú [2]_:
+  consistent, but biased at finite n (measured in its Notes on Gaussian pairs: up to 0.09 nats at
+  n = 100, below 0.01 at n = 10 000, where the standard deviation is 0.01-0.03), and it can be
+  negative.
+* :func:`js`, :func:`tv` -- plug-in estimators on common histograms, in 1-D and 2-D only. They
+  are biased both by sampling noise (upward) and by the binning (downward: coarse-graining
+  loses information); their default binning is stated in their docstrings.
+
+All four take sample arrays of shape ``(n,)`` (1-D) or ``(n, d)`` and return a Python float; the
+arrays are checked (numeric, finite, same dimension, enough points) before any work is done.
+
+References
+----------
+.. [1] J. Weed, F. Bach, "Sharp asymptotic and finite-sample rates of convergence of empirical
+   measures in Wasserstein distance", Bernoulli 25(4A), 2019.
+.. [2] Q. Wang, S. R. Kulkarni, S. Verdú, "Divergence estimation for multidimensional densities
+   via k-nearest-neighbor distances", IEEE Trans. Inf. Theory 55(5), 2009, pp. 2392-2405.
+"""
+
+from .histograms import js, tv
+from .knn import kl
+from .transport import MAX_POINTS_OT, w1
+
+__all__ = ["MAX_POINTS_OT", "js", "kl", "tv", "w1"]

@@ -1,0 +1,123 @@
+"""The one evaluator of the divergences: closed forms pair by pair, the numeric path for the rest.
+
+:func:`evaluate` computes several divergences for many pairs of laws at once. Every scalar
+function (:func:`divergences.kl` and the others) and :func:`divergences.curves` call it, so there
+is one dispatch: for each pair the registered closed forms are tried, most specific first
+(:mod:`divergences.registry`); the pairs they decline go to the numeric path together, in 1-D as
+one vectorised quadrature shared by all the divergences asked for.
+
+Reverse KL is defined here and only here: it is KL with the arguments swapped
+(:data:`QUANTITIES`).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .numeric import one_d, two_d
+from .registry import REGISTRIES, Registry
+
+__all__ = ["NAMES", "QUANTITIES", "Quantity", "evaluate", "method"]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A divergence as the evaluator sees it: where its closed forms are, and how to label it."""
+
+    name: str
+    registry: Registry  # its closed forms
+    swapped: bool  # True: D(p, q) is the registry's quantity at (q, p)
+    label: str  # for plots, in the lecture's notation, with Q_theta the model
+
+
+QUANTITIES = {
+    "tv": Quantity("tv", REGISTRIES["tv"], False, r"TV$(P, Q_\theta)$"),
+    "kl": Quantity("kl", REGISTRIES["kl"], False, r"KL$(P\,\|\,Q_\theta)$"),
+    "reverse_kl": Quantity("reverse_kl", REGISTRIES["kl"], True, r"KL$(Q_\theta\,\|\,P)$"),
+    "js": Quantity("js", REGISTRIES["js"], False, r"JS$(P, Q_\theta)$"),
+    "w1": Quantity("w1", REGISTRIES["w1"], False, r"$W_1(P, Q_\theta)$"),
+}
+#: The divergences, in the order of the lecture.
+NAMES = tuple(QUANTITIES)
+
+
+def evaluate(names, ps, qs):
+    """Divergences ``names`` for every pair ``(ps[i], qs[i])`` of laws already converted to toys.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Keys of :data:`QUANTITIES`.
+    ps, qs : sequences of toys of equal length B
+        Pairs of laws of one dimension each (checked by the callers).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray, shape (B,)
+        ``out[name][i] = D(ps[i], qs[i])``, in nats (TV and W1 in their own units), ``inf``
+        where infinite.
+
+    Raises
+    ------
+    NotImplementedError
+        For a pair that no closed form covers in 3 or more dimensions, or that the 2-D numeric
+        path does not cover.
+    """
+    ps, qs = list(ps), list(qs)
+    out, pending = {}, {}
+    for name in names:
+        quantity = QUANTITIES[name]
+        values, todo = np.full(len(ps), np.nan), []
+        for i, (p, q) in enumerate(zip(ps, qs, strict=True)):
+            a, b = (q, p) if quantity.swapped else (p, q)
+            value = quantity.registry.closed_form(a, b)
+            if value is NotImplemented:
+                todo.append(i)
+            else:
+                values[i] = value
+        out[name], pending[name] = values, todo
+    _numeric(out, pending, ps, qs)
+    return out
+
+
+def _numeric(out, pending, ps, qs):
+    """Fill in the pending values: 1-D pairs in one batch, 2-D pairs one at a time."""
+    rows = sorted(set().union(*pending.values()))
+    flat = [i for i in rows if ps[i].dim == 1]
+    if flat:
+        wanted = [name for name in pending if set(pending[name]) & set(flat)]
+        values = one_d.evaluate_many(wanted, [ps[i] for i in flat], [qs[i] for i in flat])
+        for name in wanted:
+            mine = [i for i in pending[name] if ps[i].dim == 1]
+            out[name][mine] = values[name][np.searchsorted(flat, mine)]
+    for name, todo in pending.items():
+        quantity = QUANTITIES[name]
+        for i in todo:
+            p, q = ps[i], qs[i]
+            if p.dim == 1:
+                continue
+            if p.dim != 2:
+                raise NotImplementedError(
+                    f"{name}({type(p).__name__}, {type(q).__name__}) in {p.dim} dimensions has no closed form and "
+                    "the numeric path covers 1-D and 2-D; estimate it from samples with divergences.empirical"
+                )
+            a, b = (q, p) if quantity.swapped else (p, q)
+            out[name][i] = two_d.evaluate(quantity.registry.name, a, b)
+
+
+def method(name, p, q):
+    """How :func:`evaluate` computes divergence ``name`` for the pair of toys ``(p, q)``.
+
+    Returns
+    -------
+    str
+        ``"closed form"``, ``"quadrature"`` (1-D), ``"cubature"`` (2-D TV, KL, JS) or
+        ``"transport"`` (2-D W1 between discretisations).
+    """
+    quantity = QUANTITIES[name]
+    a, b = (q, p) if quantity.swapped else (p, q)
+    if quantity.registry.closed_form(a, b) is not NotImplemented:
+        return "closed form"
+    if p.dim == 1:
+        return "quadrature"
+    return "transport" if quantity.registry.name == "w1" else "cubature"

@@ -1,0 +1,61 @@
+"""The numeric path: what the divergences are when no closed form applies.
+
+One-dimensional pairs are integrated by vectorised adaptive Gauss-Kronrod quadrature
+(:mod:`~divergences.numeric.quadrature`, :mod:`~divergences.numeric.one_d`; absolute error
+<= 1e-9), two-dimensional Gaussians and mixtures by iterated cubature and W1 by exact transport
+between discretisations (:mod:`~divergences.numeric.two_d`; <= 1e-6, and <= 2e-2 for W1).
+:func:`compute` runs this path alone, skipping the closed forms, so that the two can be checked
+against each other.
+"""
+
+from . import one_d, quadrature, two_d
+
+__all__ = ["compute", "one_d", "quadrature", "two_d"]
+
+#: The divergences the numeric path computes.
+NAMES = ("tv", "kl", "reverse_kl", "js", "w1")
+
+
+def compute(name, p, q):
+    """The numeric path alone (no closed form): 1-D quadrature, 2-D cubature or transport.
+
+    Parameters
+    ----------
+    name : {"tv", "kl", "reverse_kl", "js", "w1"}
+    p, q : toys or frozen scipy.stats laws
+        Two laws of the same dimension, 1 or 2.
+
+    Returns
+    -------
+    float
+        As the function of the same name (:func:`divergences.kl` etc.).
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is unknown, or the laws' dimensions differ.
+    NotImplementedError
+        In 3 or more dimensions, or for 2-D laws the cubature does not cover.
+
+    Examples
+    --------
+    >>> import math
+    >>> from toys import Gaussian
+    >>> from divergences import kl
+    >>> from divergences.numeric import compute
+    >>> p, q = Gaussian(0.0, 1.0), Gaussian(1.0, 2.0)
+    >>> math.isclose(compute("kl", p, q), kl(p, q), abs_tol=1e-9)
+    True
+    """
+    from ..laws import check_pair  # the conversion of scipy laws needs this package: import late
+
+    if name not in NAMES:
+        raise ValueError(f"name must be one of {NAMES}, got {name!r}")
+    p, q = check_pair(p, q)
+    if p.dim == 1:
+        return float(one_d.evaluate(name, [p], [q])[0])
+    if p.dim == 2:
+        return two_d.evaluate("kl", q, p) if name == "reverse_kl" else two_d.evaluate(name, p, q)
+    raise NotImplementedError(
+        f"{name}({type(p).__name__}, {type(q).__name__}) in {p.dim} dimensions: the numeric path covers 1-D and 2-D"
+    )

@@ -1,0 +1,45 @@
+"""The mode-collapse table: the same numbers in worker processes as in this one, for the same seeds."""
+
+import concurrent.futures
+import multiprocessing
+
+import numpy as np
+import pytest
+
+from gan1d.lecture import mode_collapse as mc
+
+SMALL = {"names": ("ring", "three"), "losses": ("nsgan", "wgan-gp"), "seeds": [3, 4], "n_samples": 300, "steps": 30}
+
+
+@pytest.fixture(scope="module")
+def serial():
+    return mc.mode_collapse_table(**SMALL)
+
+
+def test_cells_in_two_worker_processes_equal_the_serial_run(serial):
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=context) as pool:
+        parallel = mc.mode_collapse_table(executor=pool, **SMALL)
+    assert [(c.target, c.loss) for c in parallel] == [(c.target, c.loss) for c in serial]
+    for a, b in zip(serial, parallel, strict=True):
+        assert a.seeds == b.seeds == SMALL["seeds"] and a.steps == b.steps == SMALL["steps"]
+        np.testing.assert_array_equal(a.modes, b.modes)
+        np.testing.assert_array_equal(a.high_quality, b.high_quality)
+        np.testing.assert_array_equal(a.w1, b.w1)
+        for xa, xb in zip(a.samples, b.samples, strict=True):
+            np.testing.assert_array_equal(xa, xb)  # the generators themselves are the same
+
+
+def test_the_serial_executor_gives_the_serial_table_in_the_table_order(serial):
+    futures = mc.submit_cells(mc.SerialExecutor(), SMALL["losses"], SMALL["names"], SMALL["seeds"], SMALL["n_samples"],
+                              steps=SMALL["steps"])  # fmt: skip
+    cells = mc.collect(futures)
+    assert [(c.target, c.loss) for c in cells] == [(n, loss) for n in SMALL["names"] for loss in SMALL["losses"]]
+    for a, b in zip(serial, cells, strict=True):
+        np.testing.assert_array_equal(a.w1, b.w1)
+
+
+def test_a_failing_cell_is_reported_when_collected():
+    futures = mc.submit_cells(mc.SerialExecutor(), ("gan",), ("ring",), [0], 100, steps=0)
+    with pytest.raises(ValueError, match="steps must be a positive integer"):
+        mc.collect(futures)
