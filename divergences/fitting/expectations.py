@@ -1,16 +1,17 @@
 r"""E_q[log p] under a Gaussian q, and its gradients, for the reverse KL fit (:mod:`divergences.fitting`).
 
-For a Gaussian ``p`` the expectation has a closed form (:func:`gaussian_log_expectation`).
-Otherwise it is taken in the standardised variable :math:`z` of :math:`x = \mu + Lz`,
+For a Gaussian ``p`` the expectation has a closed form (:func:`gaussian_log_expectation`). In 3
+or more dimensions it is taken in the standardised variable :math:`z` of :math:`x = \mu + Lz`,
 :math:`z \sim N(0, I_d)`, by a rule of nodes :math:`z_k` and weights :math:`w_k` that does not
 depend on :math:`(\mu, L)` (:func:`rule_log_expectation`):
 
 .. math:: E_q[f] \approx \sum_k w_k\, f(\mu + Lz_k).
 
 The estimate is then a smooth deterministic function of :math:`(\mu, L)`, which a quasi-Newton
-method can minimise, with the reparametrisation gradient.
+method can minimise, with the reparametrisation gradient. In 1-D and 2-D the expectation is
+taken by adaptive quadrature instead, as accurately as the divergences
+(:mod:`divergences.fitting.accurate`).
 
-* :func:`hermite_nodes`: tensor-product Gauss-Hermite quadrature, in 1-D and 2-D (``GH_ORDER``).
 * :func:`monte_carlo_nodes`: ``n`` seeded standard-normal draws with weights ``1/n`` (common
   random numbers), in any dimension; error of order :math:`n^{-1/2}`.
 * :func:`score_function`: :math:`\nabla\log p`, needed by the gradient.
@@ -20,23 +21,6 @@ import functools
 
 import numpy as np
 from scipy import linalg, special
-
-#: Gauss-Hermite nodes per axis for E_q[log p], by dimension (tensor product in 2-D).
-GH_ORDER = {1: 200, 2: 100}
-
-
-@functools.cache
-def hermite_nodes(d):
-    """Nodes z (k, d) and weights (k,) of Gauss-Hermite quadrature for E f(Z), Z ~ N(0, I_d), d <= 2."""
-    z1, w1 = np.polynomial.hermite_e.hermegauss(GH_ORDER[d])
-    w1 = w1 / np.sqrt(2 * np.pi)
-    z = np.stack(np.meshgrid(*[z1] * d, indexing="ij"), axis=-1).reshape(-1, d)
-    w = np.prod(np.stack(np.meshgrid(*[w1] * d, indexing="ij"), axis=-1).reshape(-1, d), axis=1)
-    keep = w > 0  # drop weights that underflowed, so that 0 * (-inf) never happens
-    z, w = z[keep], w[keep]
-    z.setflags(write=False)
-    w.setflags(write=False)
-    return z, w
 
 
 def monte_carlo_nodes(d, n, rng):

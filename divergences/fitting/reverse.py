@@ -2,7 +2,7 @@ r"""Fitting a Gaussian by reverse KL, :math:`KL(q_\phi\|p)`: it settles on one m
 
 :func:`fit_reverse_kl` minimises the reverse KL given the density of ``p``; the expectation
 :math:`E_{q_\phi}[\log p]` is taken in closed form, by quadrature or by Monte Carlo
-(:mod:`divergences.fitting.expectations`).
+(:mod:`divergences.fitting.expectations`, :mod:`divergences.fitting.accurate`).
 """
 
 import numpy as np
@@ -11,6 +11,7 @@ from scipy import linalg
 from toys import Gaussian
 from toys.validation import as_generator, integer
 
+from .accurate import accurate_log_expectation
 from .common import (
     LOG_2PI,
     N_SAMPLES,
@@ -28,14 +29,7 @@ from .common import (
     to_gaussian,
     unpack,
 )
-from .expectations import (
-    GH_ORDER,
-    gaussian_log_expectation,
-    hermite_nodes,
-    logpdf_at,
-    monte_carlo_nodes,
-    rule_log_expectation,
-)
+from .expectations import gaussian_log_expectation, logpdf_at, monte_carlo_nodes, rule_log_expectation
 
 __all__ = ["fit_reverse_kl"]
 
@@ -47,7 +41,7 @@ def fit_reverse_kl(target, *, init=None, covariance="full", rng=0, max_iter=1000
     on one mode and ignores the others, whereas :func:`fit_forward_kl` covers them all; which mode
     depends on the start. On ``GaussianMixture(weights=[0.5, 0.5], means=[-3, 3], stds=[1, 1])``,
     starts N(m0, s0^2) with s0 from 0.5 to 3 land near N(3, 1) when m0 >= 2 and near N(-3, 1)
-    when m0 <= -2; when ``|m0| <= 0.5`` (up to 1.8 for the widest starts) they land on a third,
+    when m0 <= -2; when ``|m0| <= 0.5`` (up to 1.9 for the widest starts) they land on a third,
     worse, local minimum N(0, 2.74^2) that straddles both modes (0.84 nats against 0.69).
 
     Parameters
@@ -100,31 +94,33 @@ def fit_reverse_kl(target, *, init=None, covariance="full", rng=0, max_iter=1000
       :math:`KL = \tfrac12[\operatorname{tr}(\Sigma_p^{-1}\Sigma) + \delta^\top\Sigma_p^{-1}\delta
       - d + \log\det\Sigma_p - \log\det\Sigma]`, :math:`\delta = \mu - \mu_p`, with gradients
       :math:`\nabla_\mu = \Sigma_p^{-1}\delta`, :math:`\nabla_L = \Sigma_p^{-1}L - L^{-\top}`.
-    * Other laws in 1-D and 2-D: Gauss-Hermite quadrature in the standardised variable :math:`z`
-      of :math:`x = \mu + Lz` (``GH_ORDER``: 200 nodes in 1-D, a 100 x 100 tensor product in
-      2-D), :math:`E_{q_\phi}[\log p] \approx \sum_k w_k \log p(\mu + Lz_k)`.
-    * Other laws in 3 or more dimensions: Monte Carlo, the same sum over ``n_samples`` fixed
-      draws :math:`z_k \sim N(0, I)` from ``rng`` with :math:`w_k = 1/n` (common random
-      numbers: the same draws at every iteration).
+    * Other laws in 1-D and 2-D: adaptive Gauss-Kronrod quadrature in the standardised variable
+      :math:`z` of :math:`x = \mu + Lz`, :math:`\int\varphi(z)\log p(\mu + Lz)\,dz` (iterated in
+      2-D), on panels that resolve :math:`\varphi` and the target's components mapped into
+      :math:`z`, halved until each is accurate: this resolves the soft kinks of :math:`\log p`
+      between modes (width :math:`\sigma^2/\Delta\mu`) that :math:`q_\phi` straddles
+      (:mod:`divergences.fitting.accurate`).
+    * Other laws in 3 or more dimensions: Monte Carlo, the mean of :math:`\log p(\mu + Lz_k)` over
+      ``n_samples`` draws :math:`z_k \sim N(0, I)` from ``rng``, the same at every iteration.
 
-    Either sum is a deterministic smooth function of the parameters, so L-BFGS-B applies, with
-    its exact gradient (the reparametrisation gradient [3]_):
+    Either is a deterministic function of the parameters, so L-BFGS-B applies, with the
+    gradient of the same expectation (the reparametrisation gradient [3]_):
 
-    .. math:: \nabla_\mu = -\sum_k w_k\, s(x_k), \qquad
-              \nabla_L = -L^{-\top} - \sum_k w_k\, s(x_k)\, z_k^\top \ \text{(lower triangle)},
+    .. math:: \nabla_\mu = -E[s(x)], \qquad
+              \nabla_L = -L^{-\top} - E[s(x)\, z^\top] \ \text{(lower triangle)},
 
-    with the score :math:`s = \nabla\log p` in closed form for Gaussian mixtures, by central
-    differences for other targets.
+    with the score :math:`s = \nabla\log p` in closed form for Gaussian mixtures; for other laws
+    in 1-D and 2-D by Stein's identity [5]_, :math:`E[s(x)z^\top] = L^{-\top}E[(zz^\top - I)\log
+    p(x)]` and :math:`E[s(x)] = L^{-\top}E[z\log p(x)]`; by central differences in d >= 3.
 
-    Accuracy. The quadrature is exact (to rounding) when :math:`\log p` is quadratic. For a
-    mixture it is accurate while :math:`q_\phi` sits on one mode: within 2e-9 nats of
-    :func:`divergences.reverse_kl` at the fits of the tests. Where :math:`q_\phi` straddles
-    modes, :math:`\log p` has a soft kink between them (of width about
-    :math:`\sigma^2/\Delta\mu`), which polynomial quadrature resolves slowly: the error is 8e-4
-    nats at N(0, 2.74^2) on the mixture above (1e-3 in the fitted std), and grows as the modes
-    narrow: 3 nats of 66 for a q spanning a column of ``toys.grid()`` (std 0.05), where a fit
-    that ends straddling modes cannot be trusted. Fits that end on one mode are accurate
-    whatever the path. The Monte Carlo estimate of the objective has the standard error
+    Accuracy. In 1-D and 2-D the objective is :func:`divergences.reverse_kl` (itself within 1e-9
+    nats in 1-D, 1e-6 in 2-D) to 1e-13 nats at the fits of the tests, on one mode or straddling
+    several, so the fit ends, to ``tol``, at a stationary point of the exact KL: on
+    :math:`\tfrac12 N(-2, 0.5^2) + \tfrac12 N(2, 0.5^2)` from N(0, 1) at N(0, 1.73636^2), 1.8711965
+    nats (a fixed 200-node Gauss-Hermite rule ended 7e-3 nats low, at std 1.73936). A fit takes
+    a few ms in 1-D, 0.1 to 1 s in 2-D on the tests' two-mode mixtures, longer on many narrow
+    modes: 2 s on ``toys.ring()`` from a start on a mode, 20 s from one spanning the ring.
+    The Monte Carlo estimate of the objective has the standard error
     :math:`\operatorname{sd}_k(\log p(x_k))/\sqrt n` (stated in ``message``; about 0.012 nats for
     a 3-D Gaussian-like p and the default n). Its minimiser is off by :math:`O(n^{-1/2})`: where
     :math:`p` is Gaussian near the fit, exactly :math:`\mu = \mu_p - L\bar z` and, in the
@@ -144,6 +140,8 @@ def fit_reverse_kl(target, *, init=None, covariance="full", rng=0, max_iter=1000
        reparametrisation gradient).
     .. [4] J. Duchi, "Derivations for linear algebra and optimization" (KL between multivariate
        normals; the gradients by the matrix calculus of the same notes).
+    .. [5] C. M. Stein, "Estimation of the mean of a multivariate normal distribution", *Ann.
+       Statist.* 9(6), 1981, Lemma 1: :math:`E[g(Z)Z] = E[\nabla g(Z)]` for :math:`Z \sim N(0, I)`.
 
     Examples
     --------
@@ -172,12 +170,14 @@ def fit_reverse_kl(target, *, init=None, covariance="full", rng=0, max_iter=1000
     init = default_init(target, covariance, gen) if init is None else check_init(init, d, covariance, "target")
     theta0 = pack(*mean_chol(init), covariance, "init")
     gaussian = isinstance(target, Gaussian)
-    monte_carlo = not gaussian and d not in GH_ORDER
+    monte_carlo = not gaussian and d > 2
     if gaussian:
         expectation = gaussian_log_expectation(target)
-    else:
-        z, w = monte_carlo_nodes(d, n_samples, gen) if monte_carlo else hermite_nodes(d)
+    elif monte_carlo:
+        z, w = monte_carlo_nodes(d, n_samples, gen)
         expectation = rule_log_expectation(target, z, w)
+    else:
+        expectation = accurate_log_expectation(target)
     objective = _reverse_kl(expectation, d, covariance)
     theta, history, res = minimise(objective, theta0, max_iter, tol, "reverse_kl", init)
     m, chol = unpack(theta, d, covariance)
