@@ -12,6 +12,10 @@ from gan1d import lecture
 from gan1d.__main__ import main
 from gan1d.lecture import parallel
 
+#: One worker runs this module, so that its module-scoped fixtures are computed once (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("gan1d.lecture.test_lecture")
+
+
 FIGURES = [
     "parallel_lines.png",
     "gaussian_location.png",

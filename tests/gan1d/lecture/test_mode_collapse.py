@@ -8,7 +8,11 @@ import pytest
 
 from gan1d.lecture import mode_collapse as mc
 
-SMALL = {"names": ("ring", "three"), "losses": ("nsgan", "wgan-gp"), "seeds": [3, 4], "n_samples": 300, "steps": 30}
+#: One worker runs this module, so that its module-scoped fixtures are computed once (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("gan1d.lecture.test_mode_collapse")
+
+
+SMALL = {"names": ("ring", "three"), "losses": ("nsgan", "wgan-gp"), "seeds": [3, 4], "n_samples": 200, "steps": 12}
 
 
 @pytest.fixture(scope="module")
