@@ -38,7 +38,7 @@ NOTEBOOK_SIZE ?= small
 # docs/_build/executed; the site is then built from those copies (NB_EXECUTED), not executed again.
 test: $(VENV)/.installed-dev
 	rm -rf docs/_build/executed/$(NOTEBOOK_SIZE)
-	OPENBLAS_NUM_THREADS=1 NOTEBOOK_SIZE=$(NOTEBOOK_SIZE) $(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	OPENBLAS_NUM_THREADS=1 NOTEBOOK_SIZE=$(NOTEBOOK_SIZE) $(BIN)/python -m pytest -n 2 --dist worksteal -q
 	NB_EXECUTED=$(CURDIR)/docs/_build/executed/$(NOTEBOOK_SIZE) $(MAKE) --no-print-directory docs
 
 # The site, offline, warnings as errors, into docs/_build/html; then check_site.py fails if a page

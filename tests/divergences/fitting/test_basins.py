@@ -19,10 +19,6 @@ import toys
 from divergences import fit_reverse_kl, reverse_kl
 from divergences.fitting import Basins, reverse_kl_basins
 
-#: One worker runs this module, so that its module-scoped fixtures are computed once (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("divergences.fitting.test_basins")
-
-
 TWO_MODES = toys.GaussianMixture(weights=[0.5, 0.5], means=[-3.0, 3.0], stds=[1.0, 1.0])
 
 

@@ -44,10 +44,6 @@ import divergences
 import gan1d
 import toys
 
-#: One worker runs this module, so that its module-scoped fixtures are computed once (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("gan1d.analysis.test_critics")
-
-
 LN2 = math.log(2.0)
 LINE = toys.ShiftedLine(0.0)
 LAMBDA = 10.0  # the gradient-penalty weight of Gulrajani et al., gan1d's default

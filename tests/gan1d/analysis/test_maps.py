@@ -17,10 +17,6 @@ import gan1d
 import toys
 from divergences.transport import j1_of_quantiles, pushforward_quantiles, pushforward_w1, w1_to_law
 
-#: One worker runs this module, so that its module-scoped fixtures are computed once (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("gan1d.analysis.test_maps")
-
-
 EXP = toys.Exponential(rate=1.0)
 SMALL = gan1d.MLP(width=16, depth=2)
 

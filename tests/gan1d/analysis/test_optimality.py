@@ -20,10 +20,6 @@ import divergences
 import gan1d
 import toys
 
-#: One worker runs this module, so that its module-scoped fixtures are computed once (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("gan1d.analysis.test_optimality")
-
-
 LN4 = math.log(4.0)
 LEAKY = gan1d.MLP(width=32, depth=2, activation="leaky_relu")
 REAL, FAKE = toys.Gaussian(0.0, 1.0), toys.Gaussian(1.5, 0.7)

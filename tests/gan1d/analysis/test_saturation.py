@@ -19,10 +19,6 @@ import toys
 from gan1d.analysis import TrainedCritic
 from gan1d.analysis.saturation import InputGradients, input_gradients
 
-#: One worker runs this module, so that its module-scoped fixtures are computed once (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("gan1d.analysis.test_saturation")
-
-
 REAL, FAKE = toys.Gaussian(-2.0, 0.5), toys.Gaussian(2.0, 0.5)
 SMOOTH = gan1d.MLP(width=16, depth=2, activation="tanh")
 H = 1e-3  # finite-difference step

@@ -7,9 +7,6 @@ import pytest
 import divergences as D
 from gan1d.lecture import analytic as demo
 
-#: One worker runs this module, so that its module-scoped fixtures are computed once (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("gan1d.lecture.test_analytic")
-
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):

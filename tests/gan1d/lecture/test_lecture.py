@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from filelock import FileLock
 from PIL import Image
 
 import divergences
@@ -11,10 +12,6 @@ import toys
 from gan1d import lecture
 from gan1d.__main__ import main
 from gan1d.lecture import parallel
-
-#: One worker runs this module, so that its module-scoped fixtures are computed once (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("gan1d.lecture.test_lecture")
-
 
 FIGURES = [
     "parallel_lines.png",
@@ -33,9 +30,20 @@ FIGURES = [
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("lecture")
-    main(["lecture", "--out", str(folder), "--quick", "--seed", "0"])
+def out(tmp_path_factory, worker_id):
+    """The quick lecture's output folder, made once per test run even with several xdist workers.
+
+    Under xdist every worker that runs a test of this module needs it; the first one writes it into
+    the run's shared temporary folder, under a file lock, and the others read it there.
+    """
+    if worker_id == "master":  # no xdist
+        folder = tmp_path_factory.mktemp("lecture")
+        main(["lecture", "--out", str(folder), "--quick", "--seed", "0"])
+        return folder
+    folder = tmp_path_factory.getbasetemp().parent / "lecture-quick"  # shared by this run's workers
+    with FileLock(f"{folder}.lock"):
+        if not (folder / "report.md").is_file():
+            main(["lecture", "--out", str(folder), "--quick", "--seed", "0"])
     return folder
 
 

@@ -8,10 +8,6 @@ import pytest
 
 from gan1d.lecture import mode_collapse as mc
 
-#: One worker runs this module, so that its module-scoped fixtures are computed once (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("gan1d.lecture.test_mode_collapse")
-
-
 SMALL = {"names": ("ring", "three"), "losses": ("nsgan", "wgan-gp"), "seeds": [3, 4], "n_samples": 200, "steps": 12}
 
 

@@ -27,10 +27,6 @@ from gan1d.training.evaluate import EXACT
 from gan1d.training.networks import member_state
 from gan1d.training.trainer import Trainer
 
-#: One worker runs this module, so that its module-scoped fixtures are computed once (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("gan1d.training.test_train")
-
-
 LINE = toys.ShiftedLine(0.0)
 TWO_MODES = toys.GaussianMixture(weights=[0.5, 0.5], means=[-2.0, 2.0], stds=[0.5, 0.5])
 #: Small networks keep each run well under a second.
