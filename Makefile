@@ -27,7 +27,7 @@ $(VENV)/.installed-lab: pyproject.toml constraints.txt | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed
-	$(BIN)/python -m gan1d lecture --out out
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m gan1d lecture --out out
 
 # The notebooks run at NOTEBOOK_SIZE=small in the tests and the docs build (each under a minute);
 # `make docs NOTEBOOK_SIZE=full` builds the site with the lecture-size runs.
