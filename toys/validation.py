@@ -70,29 +70,25 @@ def positive_scalar(name, value):
 
 def integer(name, value, minimum=None):
     """Return ``value`` as a Python int (``>= minimum`` if given); bools and floats are refused."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        want = "an integer" if minimum is None else f"an integer >= {minimum}"
-        raise TypeError(f"{name} must be {want}, got {value!r} of type {type(value).__name__}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+    want = "an integer" if minimum is None else f"an integer >= {minimum}"
+    return _integer(name, value, minimum, want)
 
 
 def positive_int(name, value):
     """Return ``value`` as an int >= 1, or raise naming ``name``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer, got {value!r} of type {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    return _integer(name, value, 1, "a positive integer")
 
 
 def count(name, value):
     """Return ``value`` as an int >= 0, or raise naming ``name``."""
+    return _integer(name, value, 0, "a non-negative integer")
+
+
+def _integer(name, value, minimum, want):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a non-negative integer, got {value!r} of type {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+        raise TypeError(f"{name} must be {want}, got {value!r} of type {type(value).__name__}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be {want}, got {value!r}")
     return int(value)
 
 
@@ -103,11 +99,7 @@ def sample_size(n):
 
 def seed(name, value):
     """Return ``value`` as a non-negative int seed, or raise naming ``name``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a non-negative integer seed, got {value!r} of type {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"{name} must be a non-negative integer seed, got {value!r}")
-    return int(value)
+    return _integer(name, value, 0, "a non-negative integer seed")
 
 
 def as_generator(rng):
