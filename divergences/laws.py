@@ -37,6 +37,7 @@ def as_toy(obj, name):
             f"{name} must be a single law; the frozen scipy.stats.{family} has array parameters "
             f"(support {obj.support()!r})"
         ) from None
+    _check_parameters(obj, name, family)
     if family == "norm":
         return Gaussian(mean=float(obj.mean()), std=float(obj.std()))
     if family == "uniform":
@@ -66,6 +67,22 @@ def as_toy(obj, name):
             "it is not a probability density on the real line"
         )
     return law
+
+
+def _check_parameters(obj, name, family):
+    """Raise naming the parameter when scipy would answer nan for this frozen law (invalid parameters)."""
+    try:
+        shapes, loc, scale = obj.dist._parse_args(*obj.args, **obj.kwds)
+    except (AttributeError, TypeError):  # not an rv_continuous/rv_discrete: let the law speak for itself
+        return
+    label = f"scipy.stats.{family}{obj.args}{obj.kwds or ''}"
+    if not np.isfinite(loc):
+        raise ValueError(f"{name}: the loc of {label} must be finite, got loc={loc!r}")
+    if not (np.isfinite(scale) and scale > 0):
+        raise ValueError(f"{name}: the scale of {label} must be a finite number > 0, got scale={scale!r}")
+    if shapes and not np.all(obj.dist._argcheck(*shapes)):
+        names = obj.dist.shapes or "its shape parameters"
+        raise ValueError(f"{name}: {label} has shape parameters ({names}) = {shapes} outside their domain")
 
 
 class ScipyContinuous(ContinuousDistribution):

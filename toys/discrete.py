@@ -3,7 +3,7 @@
 import numpy as np
 
 from .base import DiscreteDistribution
-from .validation import probability_vector, real_array, real_scalar
+from .validation import check_locations, probability_vector, real_array, real_scalar
 
 
 class Discrete(DiscreteDistribution):
@@ -25,7 +25,7 @@ class Discrete(DiscreteDistribution):
     """
 
     def __init__(self, support, probs):
-        x = real_array("support", support, ndim=1)
+        x = check_locations("support", real_array("support", support, ndim=1))
         p = probability_vector("probs", probs)
         if x.size != p.size:
             raise ValueError(f"support and probs must have the same length, got {x.size} and {p.size}")

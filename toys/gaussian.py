@@ -4,7 +4,7 @@ import numpy as np
 from scipy import linalg, special
 
 from .base import ContinuousDistribution
-from .validation import check_points, covariance_matrix, positive_scalar, real_array
+from .validation import check_locations, check_points, covariance_matrix, real_array, scale
 
 _LOG_2PI = float(np.log(2 * np.pi))
 
@@ -42,10 +42,12 @@ class Gaussian(ContinuousDistribution):
     Raises
     ------
     ValueError
-        If ``std <= 0``, ``cov`` is not symmetric positive definite or does not match ``mean``,
-        or any parameter is not finite.
+        If ``std`` is not in ``toys.validation.SCALE_RANGE`` (about 1.5e-154 to 1.3e154: its square
+        must be a normal float), ``cov`` is not symmetric positive definite, does not match ``mean``,
+        has eigenvalues outside that range squared or a condition number above
+        ``toys.validation.MAX_CONDITION`` (1e8), or ``mean`` is not finite or beyond +-1e150.
     TypeError
-        If both ``std`` and ``cov`` are given.
+        If both ``std`` and ``cov`` are given, or a parameter is not numeric (None, a bool).
 
     Examples
     --------
@@ -68,21 +70,18 @@ class Gaussian(ContinuousDistribution):
             raise ValueError(f"mean must be a scalar or a 1-D array, got shape {m.shape}")
         if m.ndim == 1 and m.size == 0:
             raise ValueError("mean must not be empty")
+        check_locations("mean", m)
         d = 1 if m.ndim == 0 else m.size
         if cov is not None:
             c = covariance_matrix("cov", cov, d)
         else:
-            s = 1.0 if std is None else positive_scalar("std", std)
-            if not 0.0 < s * s < np.inf:
-                raise ValueError(f"std must have a positive finite square (variance), got std={s!r}")
+            s = 1.0 if std is None else scale("std", std)
             c = s**2 * np.eye(d)
         self.dim = d
         if d == 1:
             self.mean = float(m.reshape(()))
             self.var = float(c[0, 0])
             self.std = float(np.sqrt(self.var)) if std is None else s
-            if not 0.0 < self.var < np.inf:
-                raise ValueError(f"cov must be a positive finite variance, got {self.var!r}")
         else:
             self.mean = m
             self.cov = c

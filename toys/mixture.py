@@ -6,12 +6,15 @@ from scipy.optimize import elementwise
 
 from .base import ContinuousDistribution
 from .validation import (
+    check_locations,
     check_points,
+    check_scale,
     covariance_matrix,
     positive_int,
     positive_scalar,
     probability_vector,
     real_array,
+    scale,
 )
 
 _LOG_2PI = float(np.log(2 * np.pi))
@@ -55,7 +58,7 @@ class GaussianMixture(ContinuousDistribution):
 
     def __init__(self, weights, means, stds=None, covs=None):
         w = probability_vector("weights", weights)
-        mu = real_array("means", means)
+        mu = check_locations("means", real_array("means", means))
         if mu.ndim not in (1, 2):
             raise ValueError(f"means must have shape (K,) or (K, d), got shape {mu.shape}")
         if mu.shape[0] != w.size:
@@ -73,10 +76,8 @@ class GaussianMixture(ContinuousDistribution):
                 raise ValueError(f"stds must have one entry per weight ({w.size}), got {s.size}")
             if np.any(s <= 0):
                 raise ValueError(f"stds must all be > 0, got {s.tolist()}")
-            with np.errstate(over="ignore", under="ignore"):
-                var = s * s
-            if not np.all((var > 0) & np.isfinite(var)):
-                raise ValueError(f"stds must have positive finite squares (variances), got {s.tolist()}")
+            for k, sk in enumerate(s):
+                check_scale(f"stds[{k}]", float(sk))
             c = s[:, None, None] ** 2 * np.eye(d)
         else:
             c = real_array("covs", covs, ndim=3)
@@ -237,7 +238,7 @@ def ring(n_modes=8, radius=2.0, std=0.02):
     """
     n = positive_int("n_modes", n_modes)
     radius = positive_scalar("radius", radius)
-    std = positive_scalar("std", std)
+    std = scale("std", std)
     angles = 2 * np.pi * np.arange(n) / n
     means = radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
     return GaussianMixture(weights=np.full(n, 1.0 / n), means=means, stds=np.full(n, std))
@@ -272,7 +273,7 @@ def grid(n_per_side=5, spacing=2.0, std=0.05):
     """
     n = positive_int("n_per_side", n_per_side)
     spacing = positive_scalar("spacing", spacing)
-    std = positive_scalar("std", std)
+    std = scale("std", std)
     ticks = spacing * (np.arange(n) - (n - 1) / 2)
     xx, yy = np.meshgrid(ticks, ticks, indexing="ij")
     means = np.stack([xx.ravel(), yy.ravel()], axis=1)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from .base import SingularDistribution
-from .validation import real_scalar
+from .validation import location
 
 
 class ShiftedLine(SingularDistribution):
@@ -32,7 +32,7 @@ class ShiftedLine(SingularDistribution):
     dim = 2
 
     def __init__(self, theta=0.0):
-        self.theta = real_scalar("theta", theta)
+        self.theta = location("theta", theta)
 
     def parameters(self):
         return {"theta": self.theta}

@@ -3,7 +3,7 @@
 import numpy as np
 
 from .base import ContinuousDistribution
-from .validation import positive_scalar, real_scalar
+from .validation import SCALE_RANGE, check_scale, location, positive_scalar
 
 
 class Uniform(ContinuousDistribution):
@@ -17,7 +17,9 @@ class Uniform(ContinuousDistribution):
     Raises
     ------
     ValueError
-        If ``low >= high`` or either is not finite.
+        If ``low >= high``, either is not finite or beyond +-1e150, or the width ``high - low`` is
+        outside ``toys.validation.SCALE_RANGE`` (its square, 12 times the variance, must be a
+        normal float).
 
     Examples
     --------
@@ -30,11 +32,11 @@ class Uniform(ContinuousDistribution):
     dim = 1
 
     def __init__(self, low=0.0, high=1.0):
-        self.low = real_scalar("low", low)
-        self.high = real_scalar("high", high)
+        self.low = location("low", low)
+        self.high = location("high", high)
         if self.low >= self.high:
             raise ValueError(f"low must be < high, got low={self.low!r}, high={self.high!r}")
-        self.width = self.high - self.low
+        self.width = check_scale("high - low", self.high - self.low)
 
     def parameters(self):
         return {"low": self.low, "high": self.high}
@@ -91,9 +93,11 @@ class Exponential(ContinuousDistribution):
     Parameters
     ----------
     rate : float
-        :math:`\lambda > 0` (scipy's ``expon`` uses ``scale = 1 / rate``).
+        :math:`\lambda > 0` (scipy's ``expon`` uses ``scale = 1 / rate``), with the standard
+        deviation ``1 / rate`` in ``toys.validation.SCALE_RANGE`` (its square, the variance, must
+        be a normal float).
     loc : float, optional
-        Left end of the support, default 0.
+        Left end of the support, default 0, within +-1e150.
 
     Examples
     --------
@@ -111,7 +115,13 @@ class Exponential(ContinuousDistribution):
 
     def __init__(self, rate=1.0, loc=0.0):
         self.rate = positive_scalar("rate", rate)
-        self.loc = real_scalar("loc", loc)
+        low, high = SCALE_RANGE
+        if not low <= 1.0 / self.rate <= high:
+            raise ValueError(
+                f"rate must be between {1 / high:.3g} and {1 / low:.3g}, so that 1 / rate (the standard deviation) "
+                f"squared is a normal finite float, got {self.rate!r}"
+            )
+        self.loc = location("loc", loc)
 
     def parameters(self):
         return {"rate": self.rate, "loc": self.loc} if self.loc else {"rate": self.rate}

@@ -6,7 +6,7 @@ import numpy as np
 from scipy import special
 
 from .base import ContinuousDistribution
-from .validation import check_points, real_scalar
+from .validation import check_points, check_scale, location, real_scalar
 
 _LOG_2PI = float(np.log(2 * np.pi))
 _SQRT2 = math.sqrt(2.0)
@@ -87,15 +87,13 @@ class SmoothedLine(ContinuousDistribution):
     dim = 2
 
     def __init__(self, theta, sigma):
-        self.theta = real_scalar("theta", theta)
+        self.theta = location("theta", theta)
         s = real_scalar("sigma", sigma)
         if s <= 0:
             raise ValueError(
                 f"sigma must be > 0, got {s!r}; sigma = 0 is toys.ShiftedLine(theta), which has no density"
             )
-        if not 0.0 < s * s < np.inf:
-            raise ValueError(f"sigma must have a positive finite square (variance), got sigma={s!r}")
-        self.sigma = s
+        self.sigma = check_scale("sigma", s)
 
     def parameters(self):
         return {"theta": self.theta, "sigma": self.sigma}

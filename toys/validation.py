@@ -24,13 +24,19 @@ import numbers
 import numpy as np
 
 __all__ = [
+    "LOCATION_LIMIT",
+    "MAX_CONDITION",
+    "SCALE_RANGE",
     "SUM_TOL",
     "as_generator",
+    "check_locations",
     "check_points",
+    "check_scale",
     "count",
     "covariance_matrix",
     "integer",
     "integer_array",
+    "location",
     "points",
     "positive_int",
     "positive_scalar",
@@ -38,12 +44,23 @@ __all__ = [
     "real_array",
     "real_scalar",
     "sample_size",
+    "scale",
     "seed",
     "short",
 ]
 
 #: Tolerance on ``sum(weights) == 1`` and ``sum(probs) == 1``.
 SUM_TOL = 1e-9
+#: Range of a scale (a standard deviation, a width, 1 / rate): its square, a variance, must be a
+#: normal positive float, neither subnormal nor infinite, so that every moment and every
+#: standardised coordinate of the law is computed with full precision.
+SCALE_RANGE = (float(np.sqrt(np.finfo(float).tiny)), float(np.sqrt(np.finfo(float).max)))
+#: Largest magnitude of a location (a mean, an end of a support, an atom): squared, with a
+#: variance added, a second moment stays finite.
+LOCATION_LIMIT = 1e150
+#: Largest condition number (ratio of the extreme eigenvalues) of a covariance matrix: beyond it
+#: the rounding of its factorisation alone exceeds the 1e-6 that the 2-D numerics promise.
+MAX_CONDITION = 1e8
 
 
 # -- numbers ------------------------------------------------------------------------------------
@@ -65,6 +82,38 @@ def positive_scalar(name, value):
     x = real_scalar(name, value)
     if x <= 0:
         raise ValueError(f"{name} must be > 0, got {x!r}")
+    return x
+
+
+def scale(name, value):
+    """Return ``value`` as a float in :data:`SCALE_RANGE` (a standard deviation, a width), or raise."""
+    return check_scale(name, positive_scalar(name, value))
+
+
+def check_scale(name, x):
+    """Raise unless the float ``x`` > 0 is within :data:`SCALE_RANGE`; return it."""
+    low, high = SCALE_RANGE
+    if not low <= x <= high:
+        raise ValueError(
+            f"{name} must be between {low:.3g} and {high:.3g}, so that its square (a variance) is a normal finite "
+            f"float, got {x!r}"
+        )
+    return x
+
+
+def location(name, value):
+    """Return ``value`` as a float of magnitude at most :data:`LOCATION_LIMIT`, or raise naming ``name``."""
+    return check_locations(name, real_scalar(name, value))
+
+
+def check_locations(name, x):
+    """Raise unless every entry of ``x`` (a float or an array) has magnitude at most LOCATION_LIMIT; return x."""
+    worst = float(np.max(np.abs(x))) if np.size(x) else 0.0
+    if worst > LOCATION_LIMIT:
+        raise ValueError(
+            f"{name} must lie within +-{LOCATION_LIMIT:g} (so that second moments stay finite floats), got "
+            f"{float(x) if np.ndim(x) == 0 else short(np.asarray(x).tolist())}"
+        )
     return x
 
 
@@ -117,7 +166,9 @@ def as_generator(rng):
 
 # -- arrays -------------------------------------------------------------------------------------
 def real_array(name, value, ndim=None):
-    """Return ``value`` as a finite float array (of ``ndim`` dimensions if given)."""
+    """Return ``value`` as a finite float array (of ``ndim`` dimensions if given); None and bools are refused."""
+    if _has_bool(value):
+        raise TypeError(f"{name} must be an array of real numbers, got {short(value)}")
     try:
         arr = np.array(value, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -158,8 +209,27 @@ def probability_vector(name, value):
     return arr / total
 
 
+def _has_bool(value):
+    """Whether an array-like is or holds a bool (numpy would read True as 1.0) or None (as nan)."""
+    if value is None or isinstance(value, (bool, np.bool_)):
+        return True
+    if isinstance(value, np.ndarray) and value.dtype != object:
+        return value.dtype == bool
+    if isinstance(value, numbers.Number):
+        return False
+    try:
+        items = np.asarray(value, dtype=object).ravel().tolist()
+    except ValueError:  # ragged: numpy's own conversion says so
+        return False
+    return any(v is None or isinstance(v, (bool, np.bool_)) for v in items)
+
+
 def covariance_matrix(name, value, dim):
-    """Return ``value`` as a symmetric positive-definite ``(dim, dim)`` array."""
+    """Return ``value`` as a symmetric positive-definite ``(dim, dim)`` array, well conditioned.
+
+    Its eigenvalues must be variances in the squared :data:`SCALE_RANGE` and their ratio at most
+    :data:`MAX_CONDITION`.
+    """
     arr = real_array(name, value, ndim=2)
     if arr.shape != (dim, dim):
         raise ValueError(f"{name} must have shape ({dim}, {dim}) to match the mean, got shape {arr.shape}")
@@ -172,6 +242,18 @@ def covariance_matrix(name, value, dim):
         raise ValueError(
             f"{name} must be positive definite, got {short(value)} with eigenvalues {eig.tolist()}"
         ) from None
+    eig = np.linalg.eigvalsh(arr)
+    low, high = (s * s for s in SCALE_RANGE)
+    if eig[0] < low or eig[-1] > high:
+        raise ValueError(
+            f"{name} must have eigenvalues (variances) between {low:.3g} and {high:.3g}, got {eig.tolist()}"
+        )
+    if eig[-1] > MAX_CONDITION * eig[0]:
+        raise ValueError(
+            f"{name} must be well conditioned: the ratio of its largest to its smallest eigenvalue must be at most "
+            f"{MAX_CONDITION:g} (beyond, rounding in its factorisation alone exceeds the 1e-6 of the 2-D numerics), "
+            f"got {eig[-1] / eig[0]:.3g} for {short(value)}"
+        )
     return arr
 
 

@@ -17,15 +17,19 @@ import math
 from toys import Exponential
 
 from ..registry import register
+from .elementary import t_minus_log1p
 
 
 @register("kl", Exponential, Exponential)
 def _kl_exponential(p, q):
     if p.loc < q.loc:
         return math.inf
-    # with r = rate_q / rate_p: r - 1 - ln r + rate_q (loc_p - loc_q), exactly 0 for equal laws
-    r = q.rate / p.rate
-    return max((r - 1.0) - math.log1p(r - 1.0) + q.rate * (p.loc - q.loc), 0.0)
+    # r - 1 - ln r + rate_q (loc_p - loc_q) with r = rate_q / rate_p. Near r = 1 as t - log1p(t)
+    # with t = r - 1 (no cancellation, exactly 0 for equal laws); elsewhere with ln r taken as a
+    # difference of logs, since r - 1 has lost the digits of a tiny r (rates 1e-12 apart in scale)
+    t = (q.rate - p.rate) / p.rate
+    spread = t_minus_log1p(t, math.log(q.rate) - math.log(p.rate))
+    return max(spread + q.rate * (p.loc - q.loc), 0.0)
 
 
 @register("w1", Exponential, Exponential)

@@ -24,17 +24,19 @@ from scipy import linalg, special
 from toys import Gaussian
 
 from ..registry import register
+from .elementary import t_minus_log1p
 
 
 @register("kl", Gaussian, Gaussian)
 def _kl_gaussian(p, q):
     if p.dim == 1:
-        # ln(s_q/s_p) + (s_p^2 + d^2)/(2 s_q^2) - 1/2 = (t - log1p(t))/2 + d^2/(2 s_q^2) with
-        # t = (s_p^2 - s_q^2)/s_q^2: the second form cannot round below 0 for nearly equal
-        # variances, the first keeps its precision when they are far apart
-        t = (p.var - q.var) / q.var
-        spread = 0.5 * (t - math.log1p(t)) if abs(t) < 0.5 else math.log(q.std / p.std) + 0.5 * t
-        return max(spread + (p.mean - q.mean) ** 2 / (2 * q.var), 0.0)
+        # in the standard deviations of q: (t - ln(1 + t)) / 2 + delta^2 / 2 with t = rho^2 - 1,
+        # rho = s_p / s_q, delta = (mu_p - mu_q) / s_q, and ln(1 + t) = 2 (ln s_p - ln s_q); formed
+        # from ratios, so that no variance under- or overflows and nearly equal laws give 0
+        t = ((p.std - q.std) / q.std) * ((p.std + q.std) / q.std)
+        spread = 0.5 * t_minus_log1p(t, 2.0 * (math.log(p.std) - math.log(q.std)))
+        delta = (p.mean - q.mean) / q.std
+        return max(spread + 0.5 * delta * delta, 0.0)
     a = linalg.solve_triangular(q.chol, p.chol, lower=True)  # L_q^{-1} L_p
     delta = linalg.solve_triangular(q.chol, q.mean - p.mean, lower=True)
     value = 0.5 * (np.sum(a * a) + delta @ delta - p.dim + q.logdet - p.logdet)
@@ -50,19 +52,30 @@ def _tv_gaussian(p, q):
         # which the laws are N(0, 1) and N(delta, 1) with delta the Mahalanobis distance [4]
         delta = np.linalg.norm(linalg.solve_triangular(p.chol, q.mean - p.mean, lower=True))
         return float(special.erf(delta / (2 * math.sqrt(2))))
-    if p.std == q.std:
-        return float(special.erf(abs(p.mean - q.mean) / (2 * math.sqrt(2) * p.std)))
-    v1, v2 = p.var, q.var
-    a = v1 - v2
-    b_half = v1 * q.mean - v2 * p.mean  # the roots are (b_half +- s) / a
-    s = p.std * q.std * math.sqrt((p.mean - q.mean) ** 2 + 2 * a * math.log(p.std / q.std))
-    c = v1 * q.mean**2 - v2 * p.mean**2 - 2 * v1 * v2 * math.log(p.std / q.std)
-    big = b_half + math.copysign(s, b_half)  # stable quadratic roots: big / a and c / big
-    roots = np.sort([big / a, c / big])
-    edges = np.concatenate([[-np.inf], roots, [np.inf]])
-    dp = np.diff(p.cdf(edges))
-    dq = np.diff(q.cdf(edges))
-    return float(min(0.5 * np.sum(np.abs(dp - dq)), 1.0))
+    # in the standardised coordinate z = (x - mu_p) / s_p: N(0, 1) against N(delta, rho^2)
+    delta, rho = (q.mean - p.mean) / p.std, q.std / p.std
+    if rho == 1.0:
+        return float(special.erf(abs(delta) / (2 * math.sqrt(2))))
+    # the densities cross where (rho^2 - 1) z^2 + 2 delta z - delta^2 - 2 rho^2 ln rho = 0 [2]
+    a, b_half = (rho - 1.0) * (rho + 1.0), delta
+    log_rho = math.log(q.std) - math.log(p.std)
+    c = -(delta * delta) - 2.0 * rho * rho * log_rho
+    root = rho * math.sqrt(delta * delta + 2.0 * a * log_rho)  # sqrt(b_half^2 - a c)
+    big = -b_half - math.copysign(root, b_half)  # stable quadratic roots: big / a and c / big
+    z = sorted([big / a, c / big if big != 0.0 else 0.0])
+    edges = [-math.inf, *z, math.inf]
+    dp = [_mass(lo, hi) for lo, hi in zip(edges[:-1], edges[1:])]
+    dq = [_mass((lo - delta) / rho, (hi - delta) / rho) for lo, hi in zip(edges[:-1], edges[1:])]
+    return float(min(0.5 * sum(abs(u - v) for u, v in zip(dp, dq)), 1.0))
+
+
+def _mass(lo, hi):
+    """P(lo < Z < hi) for Z ~ N(0, 1), from the tail it lies in (no cancellation of CDFs near 1)."""
+    if hi <= 0.0:
+        return float(special.ndtr(hi) - special.ndtr(lo))
+    if lo >= 0.0:
+        return float(special.ndtr(-lo) - special.ndtr(-hi))
+    return float(1.0 - special.ndtr(lo) - special.ndtr(-hi))
 
 
 @register("w1", Gaussian, Gaussian)
@@ -71,7 +84,10 @@ def _w1_gaussian(p, q):
         if np.allclose(p.cov, q.cov, rtol=1e-12, atol=0.0):
             return float(np.linalg.norm(p.mean - q.mean))
         return NotImplemented
+    # E |dm + ds Z|, Z ~ N(0, 1): the folded normal's mean, with r = dm / ds formed first, so that
+    # neither dm^2 nor ds^2 under- or overflows
     dm, ds = abs(q.mean - p.mean), abs(q.std - p.std)
     if ds == 0:
         return dm
-    return ds * math.sqrt(2 / math.pi) * math.exp(-(dm**2) / (2 * ds**2)) + dm * (1 - 2 * special.ndtr(-dm / ds))
+    r = dm / ds
+    return ds * math.sqrt(2 / math.pi) * math.exp(-0.5 * r * r) + dm * (1 - 2 * special.ndtr(-r))

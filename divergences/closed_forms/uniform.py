@@ -30,7 +30,7 @@ def _tv_uniform(p, q):
 def _kl_uniform(p, q):
     if p.low < q.low or p.high > q.high:
         return math.inf
-    return math.log(q.width / p.width)
+    return max(math.log(q.width) - math.log(p.width), 0.0)  # a difference of logs: no ratio to overflow
 
 
 @register("js", Uniform, Uniform)
@@ -38,9 +38,11 @@ def _js_uniform(p, q):
     ell = _overlap(p, q)
     if ell == 0.0:
         return LN2
-    dp, dq = 1.0 / p.width, 1.0 / q.width
+    # on the overlap, p log(2p / (p + q)) with p = 1 / w_p: written with the ratio of the widths
+    # r = w_p / w_q, so that no density 1 / w under- or overflows
+    r = p.width / q.width
     only = (p.width - ell) / p.width + (q.width - ell) / q.width  # mass of each law off the overlap (0 if equal)
-    both = ell * (dp * math.log(2 * dp / (dp + dq)) + dq * math.log(2 * dq / (dp + dq)))
+    both = (ell / p.width) * math.log(2 / (1 + r)) + (ell / q.width) * math.log(2 * r / (1 + r))
     return min(LN2, max(0.0, 0.5 * (only * LN2 + both)))
 
 
