@@ -43,8 +43,8 @@ from torch import nn
 
 import gan1d
 import toys
+from gan1d import Trainer
 from gan1d.lecture.mode_collapse import mode_collapse_table, setting_for
-from gan1d.train import Trainer
 
 BATCH, N_CRITIC, LR, BETAS, GP_WEIGHT, WIDTH, DEPTH = 256, 5, 1e-4, (0.5, 0.9), 10.0, 512, 3
 

@@ -41,7 +41,7 @@ QUANTITIES = {
 NAMES = tuple(QUANTITIES)
 
 
-def evaluate(names, ps, qs):
+def evaluate(names, ps, qs, closed_forms=True):
     """Divergences ``names`` for every pair ``(ps[i], qs[i])`` of laws already converted to toys.
 
     Parameters
@@ -50,6 +50,8 @@ def evaluate(names, ps, qs):
         Keys of :data:`QUANTITIES`.
     ps, qs : sequences of toys of equal length B
         Pairs of laws of one dimension each (checked by the callers).
+    closed_forms : bool
+        False skips the registered closed forms: the numeric path alone, to check them against.
 
     Returns
     -------
@@ -70,7 +72,7 @@ def evaluate(names, ps, qs):
         values, todo = np.full(len(ps), np.nan), []
         for i, (p, q) in enumerate(zip(ps, qs, strict=True)):
             a, b = (q, p) if quantity.swapped else (p, q)
-            value = quantity.registry.closed_form(a, b)
+            value = quantity.registry.closed_form(a, b) if closed_forms else NotImplemented
             if value is NotImplemented:
                 todo.append(i)
             else:
@@ -96,13 +98,23 @@ def _numeric(out, pending, ps, qs):
             p, q = ps[i], qs[i]
             if p.dim == 1:
                 continue
-            if p.dim != 2:
-                raise NotImplementedError(
-                    f"{name}({type(p).__name__}, {type(q).__name__}) in {p.dim} dimensions has no closed form and "
-                    "the numeric path covers 1-D and 2-D; estimate it from samples with divergences.empirical"
-                )
+            _check_numeric(name, p, q)
             a, b = (q, p) if quantity.swapped else (p, q)
             out[name][i] = two_d.evaluate(quantity.registry.name, a, b)
+
+
+def _check_numeric(name, p, q):
+    """Raise NotImplementedError unless the numeric path covers ``name(p, q)`` (a pair of dimension >= 2)."""
+    if p.dim != 2:
+        raise NotImplementedError(
+            f"{name}({type(p).__name__}, {type(q).__name__}) in {p.dim} dimensions has no closed form and "
+            "the numeric path covers 1-D and 2-D; estimate it from samples with divergences.empirical"
+        )
+    quantity = QUANTITIES[name]
+    a, b = (q, p) if quantity.swapped else (p, q)
+    reason = two_d.refusal(quantity.registry.name, a, b)
+    if reason is not None:
+        raise NotImplementedError(f"{name}({type(p).__name__}, {type(q).__name__}) has no closed form, and {reason}")
 
 
 def method(name, p, q):
@@ -113,6 +125,11 @@ def method(name, p, q):
     str
         ``"closed form"``, ``"quadrature"`` (1-D), ``"cubature"`` (2-D TV, KL, JS) or
         ``"transport"`` (2-D W1 between discretisations).
+
+    Raises
+    ------
+    NotImplementedError
+        Where :func:`evaluate` would: no closed form, and no numeric path for the pair.
     """
     quantity = QUANTITIES[name]
     a, b = (q, p) if quantity.swapped else (p, q)
@@ -120,4 +137,5 @@ def method(name, p, q):
         return "closed form"
     if p.dim == 1:
         return "quadrature"
+    _check_numeric(name, p, q)
     return "transport" if quantity.registry.name == "w1" else "cubature"

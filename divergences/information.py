@@ -26,6 +26,7 @@ from toys.base import ContinuousDistribution, SingularDistribution
 from . import closed_forms  # noqa: F401  (registers the closed forms)
 from .laws import as_toy, check_base, check_pair
 from .numeric import one_d, quadrature
+from .numeric.rows import Rows
 from .registry import REGISTRIES
 
 
@@ -185,9 +186,9 @@ def _minus_p_log_q(lp, lq):
 
 
 def _integrate(p, q, integrand):
-    """The integral of integrand(log p, log q) over the line, by numeric1d's panels and quadrature."""
+    """The integral of integrand(log p, log q) over the line, by quadrature on the panels of numeric.one_d."""
     panels = quadrature.panels_from_edges([one_d.panel_edges(p, q)])
-    rows_p, rows_q = one_d.Rows([p]), one_d.Rows([q])
+    rows_p, rows_q = Rows([p]), Rows([q])
 
     def f(x, row):
         return integrand(rows_p.logpdf(x, row), rows_q.logpdf(x, row))

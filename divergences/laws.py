@@ -122,7 +122,7 @@ class ScipyContinuous(ContinuousDistribution):
     def _label(self):
         return f"scipy.stats.{self.frozen.dist.name}{self.frozen.args}{self.frozen.kwds or ''}"
 
-    def _params(self):
+    def parameters(self):
         return {"frozen": self._label()}
 
     @property

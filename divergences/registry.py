@@ -39,6 +39,7 @@ class Registry:
             raise ValueError(f"a registry takes one or two laws (symmetric: two), got arity={arity!r}")
         self.name, self.arity, self.symmetric = name, arity, symmetric
         self._table = {}
+        self._mirrors = set()  # keys filled by a symmetric registration, not registered themselves
 
     def __repr__(self):
         return f"Registry({self.name!r}, {len(self._table)} closed forms)"
@@ -53,8 +54,11 @@ class Registry:
 
         def decorator(fn):
             self._table[types] = fn
-            if self.symmetric and types[0] is not types[1]:
-                self._table.setdefault(types[::-1], _swapped(fn))
+            self._mirrors.discard(types)
+            mirror = types[::-1]
+            if self.symmetric and mirror != types and (mirror not in self._table or mirror in self._mirrors):
+                self._table[mirror] = _swapped(fn)
+                self._mirrors.add(mirror)
             self.candidates.cache_clear()
             return fn
 
@@ -76,7 +80,7 @@ class Registry:
         ordered = sorted(matches, key=lambda key: ranks[key])
         if len(types) == 2:
             right = min(matches, key=lambda key: ranks[key][::-1])
-            if right != ordered[0]:
+            if right != ordered[0] and not self._mirror_pair(right, ordered[0]):
                 left = ordered[0]
                 raise RuntimeError(
                     f"ambiguous closed forms for {self.name}({types[0].__name__}, {types[1].__name__}): "
@@ -84,6 +88,10 @@ class Registry:
                     "register one for the exact pair"
                 )
         return tuple(self._table[key] for key in ordered)
+
+    def _mirror_pair(self, a, b):
+        """Whether the registrations ``a`` and ``b`` are one symmetric registration and its mirror."""
+        return self.symmetric and a == b[::-1] and (a in self._mirrors or b in self._mirrors)
 
     def closed_form(self, *laws):
         """The value of the first applicable closed form that does not decline, or ``NotImplemented``."""

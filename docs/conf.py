@@ -49,6 +49,9 @@ nb_merge_streams = True
 # loads nothing from the network, so no widget JavaScript (the notebooks use no widgets).
 nb_ipywidgets_js = {}
 
+# Every cross-reference must resolve (with -W, a dangling :mod: or :func: fails the build).
+nitpicky = True
+
 # numpydoc renders the docstrings' sections; class members are listed by autodoc instead.
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
@@ -110,6 +113,12 @@ def _use_executed_copy(app, docname, source):
     source[0] = nbformat.writes(executed)
 
 
+def _reread_notebooks(app, env, added, changed, removed):
+    """env-get-outdated: with executed copies, read every notebook again (its outputs may be new)."""
+    return [doc for doc in env.found_docs if doc.startswith("notebooks/")] if EXECUTED else []
+
+
 def setup(app):
     app.add_config_value("notebook_size", "full", "env")
     app.connect("source-read", _use_executed_copy)
+    app.connect("env-get-outdated", _reread_notebooks)

@@ -5,10 +5,10 @@
   ``"gan"``, ``"nsgan"``, ``"wgan"`` or ``"wgan-gp"`` loss; N seeds train as one vectorised batch.
   :class:`Trainer` is the loop, with its extension points (callbacks at each evaluation, a fixed
   law in the generator's place, critic pretraining).
-* :func:`critic_sweep` -- a fresh discriminator/critic for each theta of a parametric family,
+* :func:`gan1d.critic_sweep` -- a fresh discriminator/critic for each theta of a parametric family,
   its divergence estimate and the generator's theta-gradient against the exact JS / W1 (Figure 1
   of the WGAN paper, with trained networks).
-* :func:`train_critic`, :func:`optimal_discriminator` -- a trained D against D* = p / (p + q).
+* :func:`gan1d.train_critic`, :func:`optimal_discriminator` -- a trained D against D* = p / (p + q).
 * :func:`mode_coverage` -- modes captured and high-quality fraction (VEEGAN/PacGAN protocol).
 
 The trainer core is :mod:`gan1d.training`; the analysis of trained critics and generators

@@ -58,8 +58,10 @@ SCALE_RANGE = (float(np.sqrt(np.finfo(float).tiny)), float(np.sqrt(np.finfo(floa
 #: Largest magnitude of a location (a mean, an end of a support, an atom): squared, with a
 #: variance added, a second moment stays finite.
 LOCATION_LIMIT = 1e150
-#: Largest condition number (ratio of the extreme eigenvalues) of a covariance matrix: beyond it
-#: the rounding of its factorisation alone exceeds the 1e-6 that the 2-D numerics promise.
+#: Largest condition number (ratio of the extreme eigenvalues) of the correlation matrix of a
+#: covariance: beyond it the rounding of its factorisation alone exceeds the 1e-6 that the 2-D
+#: numerics promise. (Variances of very different sizes are fine: only correlations near +-1 are
+#: ill conditioned.)
 MAX_CONDITION = 1e8
 
 
@@ -227,8 +229,8 @@ def _has_bool(value):
 def covariance_matrix(name, value, dim):
     """Return ``value`` as a symmetric positive-definite ``(dim, dim)`` array, well conditioned.
 
-    Its eigenvalues must be variances in the squared :data:`SCALE_RANGE` and their ratio at most
-    :data:`MAX_CONDITION`.
+    Its eigenvalues must be variances in the squared :data:`SCALE_RANGE`, and the condition number
+    of its correlation matrix at most :data:`MAX_CONDITION`.
     """
     arr = real_array(name, value, ndim=2)
     if arr.shape != (dim, dim):
@@ -242,17 +244,19 @@ def covariance_matrix(name, value, dim):
         raise ValueError(
             f"{name} must be positive definite, got {short(value)} with eigenvalues {eig.tolist()}"
         ) from None
+    sd = np.sqrt(np.diag(arr))
+    corr = np.linalg.eigvalsh(arr / np.outer(sd, sd))  # the correlations: scale-free
+    if corr[-1] > MAX_CONDITION * corr[0]:
+        raise ValueError(
+            f"{name} must be well conditioned: its correlation matrix's largest eigenvalue may be at most "
+            f"{MAX_CONDITION:g} times its smallest (beyond, rounding in its factorisation alone exceeds the 1e-6 of "
+            f"the 2-D numerics), got {corr[-1] / corr[0] if corr[0] > 0 else np.inf:.3g} for {short(value)}"
+        )
     eig = np.linalg.eigvalsh(arr)
     low, high = (s * s for s in SCALE_RANGE)
     if eig[0] < low or eig[-1] > high:
         raise ValueError(
             f"{name} must have eigenvalues (variances) between {low:.3g} and {high:.3g}, got {eig.tolist()}"
-        )
-    if eig[-1] > MAX_CONDITION * eig[0]:
-        raise ValueError(
-            f"{name} must be well conditioned: the ratio of its largest to its smallest eigenvalue must be at most "
-            f"{MAX_CONDITION:g} (beyond, rounding in its factorisation alone exceeds the 1e-6 of the 2-D numerics), "
-            f"got {eig[-1] / eig[0]:.3g} for {short(value)}"
         )
     return arr
 
@@ -260,7 +264,8 @@ def covariance_matrix(name, value, dim):
 def points(name, value, dim=None, what=None):
     """Return ``value`` as a finite float array of points of shape ``(n, d)``, ``n >= 1``.
 
-    A 1-D array is ``n`` points on the line (``d = 1``). With ``dim`` given, ``d`` must equal it;
+    A 1-D array is ``n`` points on the line (``d = 1``), and with ``dim=1`` a number is one point.
+    With ``dim`` given, ``d`` must equal it;
     ``what`` names what the points are for in the message (default: "a {dim}-D law"). The message
     of a non-finite value says how many there are and where the first one is.
     """
@@ -272,6 +277,8 @@ def points(name, value, dim=None, what=None):
         raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype} from {short(value)}")
     shape = arr.shape
     arr = arr.astype(float)
+    if arr.ndim == 0 and dim == 1:
+        arr = arr.reshape(1, 1)
     if arr.ndim == 1 and dim in (None, 1):
         arr = arr[:, None]
     if arr.ndim != 2 or (dim is not None and arr.shape[1] != dim):

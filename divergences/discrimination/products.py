@@ -61,7 +61,7 @@ def product_tv(p, q, n):
         If ``n`` is not an integer or an array of integers.
     ValueError
         If some ``n < 1``, or, for discrete laws on K >= 3 atoms, the number of count vectors
-        :math:`\binom{n + K - 1}{K - 1}` exceeds :data:`MAX_COUNT_VECTORS`.
+        :math:`\binom{n + K - 1}{K - 1}` exceeds ``MAX_COUNT_VECTORS`` (1,000,000).
     NotImplementedError
         For other pairs (no sufficient statistic reduces them to a small problem here).
 

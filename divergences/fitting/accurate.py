@@ -17,7 +17,7 @@ finite difference enters.
 
 Panels. ``Z_EDGES`` (0, +-4, +-9, +-38) resolve :math:`\varphi`, which is below 1e-313 beyond
 :math:`|z| = 38`; to them is added, within :math:`|z| \le 12`, the target's own structure
-mapped into :math:`z`: in 1-D the edges :func:`divergences.one_d.panel_edges` puts on the
+mapped into :math:`z`: in 1-D the edges :func:`divergences.numeric.one_d.panel_edges` puts on the
 target (every 2 standard deviations over +- 10 of each mixture component, quantiles for a scipy
 law) at :math:`(e - \mu)/L`; in 2-D each mixture component :math:`N(a, C)` in :math:`z`
 (:math:`a = L^{-1}(\mu_k - \mu)`, :math:`C = L^{-1}\Sigma_k L^{-\top}`) puts edges at its
@@ -233,7 +233,7 @@ def _outer_edges(parts):
 
 def _inner_edges(parts, z1):
     """Edges in z2 for each outer node (rows, edges): Z_EDGES and the conditional ridges of the
-    components that weigh at that z1 (within e^-_DROP of the heaviest, as numeric2d)."""
+    components that weigh at that z1 (within e^-_DROP of the heaviest, as divergences.numeric.two_d)."""
     fixed = np.broadcast_to(Z_EDGES, (z1.size, Z_EDGES.size))
     if parts is None:
         return fixed

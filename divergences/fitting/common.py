@@ -33,7 +33,7 @@ LOG_2PI = float(np.log(2 * np.pi))
 
 @dataclasses.dataclass(frozen=True)
 class FitResult:
-    """Outcome of :func:`fit_forward_kl` or :func:`fit_reverse_kl`."""
+    """Outcome of :func:`divergences.fit_forward_kl` or :func:`divergences.fit_reverse_kl`."""
 
     distribution: Gaussian  # the fitted law q_phi (1-D or d-D toys.Gaussian)
     history: np.ndarray  # objective in nats at the start, then after each iteration (read-only)

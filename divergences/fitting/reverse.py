@@ -198,7 +198,7 @@ def fit_reverse_kl(target, *, init=None, covariance="full", rng=0, max_iter=1000
 
 # -- the objective and its gradient in (mean, L) ---------------------------------------------
 def _reverse_kl(expectation, d, covariance):
-    """KL(N(m, LL^T) || p) = -entropy - E_q[log p], with ``expectation`` from _expectations."""
+    """KL(N(m, LL^T) || p) = -entropy - E_q[log p], with ``expectation`` from divergences.fitting.expectations."""
     eye = np.eye(d)
 
     def objective(theta):

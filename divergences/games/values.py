@@ -80,8 +80,9 @@ def gan_value(p, q, d=None, *, logit=False):
               = -\ln 4 + KL(P\|M) + KL(Q\|M) = -\ln 4 + 2\,JS(P, Q),
 
     with :math:`M = (P + Q)/2` and JS carrying the weights 1/2 (:func:`divergences.js`).
-    Continuous laws: adaptive Gauss-Kronrod quadrature (:data:`ATOL`, :data:`RTOL` per panel;
-    about 1e-9 in total for a smooth D). Discrete laws: a finite sum over the union of the atoms.
+    Continuous laws: adaptive Gauss-Kronrod quadrature (``ATOL``, ``RTOL`` of
+    :mod:`divergences.numeric.quadrature` per panel; about 1e-9 in total for a smooth D).
+    Discrete laws: a finite sum over the union of the atoms.
 
     References
     ----------
@@ -204,7 +205,7 @@ def wgan_value(p, q, f):
 
 # -- the two integration paths --------------------------------------------------------------------
 def _integrate(p, q, kind, integrand):
-    """Sum over the atoms, or quadrature over numeric1d's panels, of ``integrand(log p, log q, x)``."""
+    """Sum over the atoms, or quadrature on the panels of numeric.one_d, of ``integrand(log p, log q, x)``."""
     if kind == "discrete":
         x = np.union1d(p.atoms, q.atoms)
         with np.errstate(divide="ignore"):

@@ -5,7 +5,7 @@ One-dimensional pairs are integrated by vectorised adaptive Gauss-Kronrod quadra
 <= 1e-9), two-dimensional Gaussians and mixtures by iterated cubature and W1 by exact transport
 between discretisations (:mod:`~divergences.numeric.two_d`; <= 1e-6, and <= 2e-2 for W1).
 :func:`compute` runs this path alone, skipping the closed forms, so that the two can be checked
-against each other.
+against each other (it was the function ``divergences.numeric`` before the topic subpackages).
 """
 
 from . import one_d, quadrature, two_d
@@ -47,15 +47,10 @@ def compute(name, p, q):
     >>> math.isclose(compute("kl", p, q), kl(p, q), abs_tol=1e-9)
     True
     """
-    from ..laws import check_pair  # the conversion of scipy laws needs this package: import late
+    from ..evaluate import evaluate  # both need this package: import late
+    from ..laws import check_pair
 
     if name not in NAMES:
         raise ValueError(f"name must be one of {NAMES}, got {name!r}")
     p, q = check_pair(p, q)
-    if p.dim == 1:
-        return float(one_d.evaluate(name, [p], [q])[0])
-    if p.dim == 2:
-        return two_d.evaluate("kl", q, p) if name == "reverse_kl" else two_d.evaluate(name, p, q)
-    raise NotImplementedError(
-        f"{name}({type(p).__name__}, {type(q).__name__}) in {p.dim} dimensions: the numeric path covers 1-D and 2-D"
-    )
+    return float(evaluate([name], [p], [q], closed_forms=False)[name][0])

@@ -7,13 +7,18 @@ pairs are refined together, so a whole divergence-vs-theta curve is a handful of
 
 Method
 ------
-* **Panels.** Each law contributes panel edges that resolve its structure: for a Gaussian
-  component of scale sigma, edges every 2 sigma over mu +- 10 sigma; for an exponential, every
-  4/rate over [loc, loc + 40/rate]; for a uniform, every width/10; for a discrete law, its atoms;
-  for any other law (a scipy.stats one), quantiles at logit-spaced tail levels from 1e-30 to 1/2
-  in each tail (ppf below the median, isf above). Support ends are always edges, so no panel
-  straddles a jump of a density. The window is the union of the two laws' windows; the mass
-  outside it is below 1e-17 for every toy and 1e-30 for other laws.
+* **Coordinates.** Each pair is integrated in coordinates centred and scaled on it
+  (:mod:`divergences.numeric.pairs`): scaled by a power of two near the smaller structure scale,
+  centred on the pair when it lies far from the origin. Two laws whose windows do not meet are
+  separated: TV 1, JS ln 2, W1 the distance of the means, KL over the first law's window alone.
+* **Panels.** Each law contributes panel edges that resolve its structure
+  (:mod:`divergences.numeric.panels`): for a Gaussian component of scale sigma, edges every
+  2 sigma over mu +- 10 sigma; for an exponential, every 4/rate over [loc, loc + 40/rate]; for a
+  uniform, every width/10; for a discrete law, its atoms; for any other law (a scipy.stats one),
+  quantiles at logit-spaced tail levels from 1e-30 to 1/2 in each tail, and beyond them edges
+  doubling their distance out to 1e150, with the remainder beyond estimated and bounded
+  (:mod:`divergences.numeric.remainder`; a tail too heavy for that is refused). Support ends are
+  always edges, so no panel straddles a jump of a density.
 * **Rule.** Adaptive Gauss-Kronrod (G10/K21) on every panel, all panels of all pairs refined
   together (:mod:`divergences.numeric.quadrature`): a panel is halved until QUADPACK's error estimate is
   below 1e-14 absolute or 1e-12 relative. This also resolves the near-kinks of ``log p`` where
@@ -27,28 +32,24 @@ Method
   :math:`p(\log p - \log q)` and :math:`p(\log 2 - \log(1 + q/p))` with ``logaddexp``, so they
   stay finite where the densities underflow.
 
-Accuracy: absolute error below 1e-9 for the toys and for scipy.stats laws with finite variance
-and bounded densities (the others are refused when converted; checked in the tests against
-``scipy.integrate.quad`` and against closed forms). Refinement stops with ``RuntimeError`` if
-more than ``quadrature.MAX_PANELS`` panels still need it (a divergent integral).
+Accuracy: absolute error below 1e-9 (relative 1e-12 for values above 1e3) for the toys and for
+scipy.stats laws with finite variance and bounded densities (the others are refused when
+converted; checked in the tests against ``scipy.integrate.quad``, mpmath and closed forms).
+Refinement stops with ``RuntimeError`` if more than ``quadrature.MAX_PANELS`` panels still need
+it (a divergent integral).
 """
 
 import numpy as np
-from scipy import special
-
-from toys.base import DiscreteDistribution
 
 from . import quadrature
+from .pairs import affine, separated, standardise
+from .panels import edges_and_window, row_edges, scale_of, tail_edges
+from .remainder import TOLERANCE, TailTooHeavy, remainders
+from .rows import Rows
 
-#: Panel edges of a Gaussian feature, in units of its scale.
-OFFSETS = np.arange(-10.0, 10.5, 2.0)
-#: Tail levels of the quantile edges of a law with no structural hints, from 1e-30 to 1/2:
-#: edges at ppf(level) below the median and isf(level) above it.
-_LEVELS = special.expit(np.linspace(-69.0, 0.0, 139))
-#: Nodes evaluated together, so that temporaries stay within ~ 32 MB.
-_CHUNK_ELEMENTS = 4_000_000
+__all__ = ["RANGES", "Rows", "evaluate", "evaluate_many", "integrate", "panel_edges", "total_mass"]
+
 _LOG2 = float(np.log(2.0))
-_HALF_LOG_2PI = 0.5 * float(np.log(2 * np.pi))
 #: Range of each divergence; rounding can push a quadrature slightly outside it.
 RANGES = {"kl": (0.0, np.inf), "reverse_kl": (0.0, np.inf), "js": (0.0, _LOG2), "tv": (0.0, 1.0), "w1": (0.0, np.inf)}
 
@@ -75,18 +76,115 @@ def evaluate(name, ps, qs):
 def evaluate_many(names, ps, qs):
     """Several divergences for each pair; returns a dict ``name -> array of shape (B,)``."""
     ps, qs = list(ps), list(qs)
+    out = {name: np.full(len(ps), np.nan) for name in names}
+    apart = [separated(p, q) for p, q in zip(ps, qs, strict=True)]
+    near = [i for i, a in enumerate(apart) if not a]
+    if near:
+        views = [standardise(ps[i], qs[i]) for i in near]
+        try:
+            values = _integrate_rows(names, [v[0] for v in views], [v[1] for v in views])
+        except TailTooHeavy as exc:
+            i = near[exc.row]
+            raise TailTooHeavy(f"{exc.name}({ps[i]!r}, {qs[i]!r}): {exc}") from None
+        scales = np.array([v[3] for v in views])
+        for name in names:
+            out[name][near] = values[name] * (scales if name == "w1" else 1.0)
+    far = [i for i, a in enumerate(apart) if a]
+    if far:
+        for name, values in _separated(names, [ps[i] for i in far], [qs[i] for i in far]).items():
+            out[name][far] = values
+    return {name: np.clip(out[name], *RANGES[name]) for name in names}
+
+
+def _integrate_rows(names, ps, qs, owners=None):
+    """The divergences of each pair by quadrature on its row's panels.
+
+    ``owners``, if given, names for each row the one law whose window (and tails) alone is used.
+    """
     cache = {}
-    panels = quadrature.panels_from_edges([_row_edges(p, q, cache) for p, q in zip(ps, qs)])
+    edges = [row_edges(p, q, cache) if owners is None else _own_edges(o, cache) for p, q, o
+             in zip(ps, qs, owners or [None] * len(ps))]  # fmt: skip
+    panels = quadrature.panels_from_edges(edges)
     rows_p, rows_q = Rows(ps), Rows(qs)
     raw = {}
     smooth = [n for n in names if n in _SMOOTH]
     if smooth:  # one evaluation of both densities serves KL, reverse KL and JS
-        values = quadrature.adaptive(_smooth_integrands(smooth, rows_p, rows_q), panels, len(ps))
+        integrand = _smooth_integrands(smooth, rows_p, rows_q)
+        values = quadrature.adaptive(integrand, panels, len(ps))
+        tails = _tails(ps, qs, owners, edges, cache)
+        if tails:
+            extra, error = remainders(integrand, tails, len(ps))
+            _refuse_heavy_tails(smooth, error)
+            values = values + extra
         raw.update(zip(smooth, values))
     for name in names:
         if name not in raw:
             raw[name] = integrate(name, panels, rows_p, rows_q, len(ps))
-    return {name: np.clip(raw[name], *RANGES[name]) for name in names}
+    return raw
+
+
+def _own_edges(law, cache):
+    if id(law) not in cache:
+        e, window = edges_and_window(law)
+        cache[id(law)] = (e, window, tail_edges(law, window))
+    e, (lo, hi), tails = cache[id(law)]
+    return np.unique(np.concatenate([np.clip(e, lo, hi), [lo, hi], tails]))
+
+
+def _tails(ps, qs, owners, edges, cache):
+    """For each row with tail edges, its edges beyond the window on the right and on the left, outwards."""
+    out = {}
+    for i, (p, q, e) in enumerate(zip(ps, qs, edges, strict=True)):
+        laws = (p, q) if owners is None else (owners[i],)
+        if not any(cache[id(d)][2].size for d in laws):
+            continue
+        lo = min(cache[id(d)][1][0] for d in laws)
+        hi = max(cache[id(d)][1][1] for d in laws)
+        out[i] = (e[e > hi], e[e < lo][::-1])
+    return out
+
+
+def _refuse_heavy_tails(names, error):
+    bad = np.argwhere(error > TOLERANCE)
+    if bad.size:
+        k, i = bad[0]
+        exc = TailTooHeavy(
+            f"the integrand decays so slowly in a tail that beyond 1e150 it is known only to {error[k, i]:.2g}, above "
+            "the 1e-9 the quadrature promises; the divergence is finite but not computed (estimate it from samples "
+            "with divergences.empirical)"
+        )
+        exc.name, exc.row = names[k], int(i)
+        raise exc
+
+
+def _separated(names, ps, qs):
+    """The divergences of pairs whose windows do not meet (:func:`divergences.numeric.pairs.separated`)."""
+    out = {}
+    for name in names:
+        if name == "tv":
+            out[name] = np.ones(len(ps))
+        elif name == "js":
+            out[name] = np.full(len(ps), _LOG2)
+        elif name == "w1":
+            out[name] = np.array([abs(float(q.mean) - float(p.mean)) for p, q in zip(ps, qs)])
+        else:  # KL over the window of the law the expectation is taken under, in its coordinates
+            under = ps if name == "kl" else qs
+            views = [_own_coordinates(u, p, q) for u, p, q in zip(under, ps, qs)]
+            owners = [v[0] if name == "kl" else v[1] for v in views]
+            try:
+                out[name] = _integrate_rows([name], [v[0] for v in views], [v[1] for v in views], owners)[name]
+            except TailTooHeavy as exc:
+                raise TailTooHeavy(f"{exc.name}({ps[exc.row]!r}, {qs[exc.row]!r}): {exc}") from None
+    return out
+
+
+def _own_coordinates(law, p, q):
+    """``p`` and ``q`` in the coordinates centred and scaled on ``law`` alone."""
+    lo, hi = edges_and_window(law)[1]
+    centre = 0.5 * lo + 0.5 * hi
+    c = centre if abs(centre) > 16.0 * (hi - lo) else 0.0
+    s = 2.0 ** round(np.log2(scale_of(law)))
+    return affine(p, c, s), affine(q, c, s)
 
 
 def total_mass(d):
@@ -95,7 +193,7 @@ def total_mass(d):
     Integrated over the law's window widened by its own width on each side where the support is
     unbounded, so that a density that does not vanish outside the window (a periodic one) shows.
     """
-    edges, (lo, hi) = _edges_and_window(d)
+    edges, (lo, hi) = edges_and_window(d)
     low, high = d.support
     width = hi - lo
     lo, hi = (lo - width if np.isinf(low) else lo), (hi + width if np.isinf(high) else hi)
@@ -130,9 +228,10 @@ def integrate(name, panels, p, q, n_rows, **tol):
 
 # -- the integrands, from log densities so that they stay finite where densities underflow ---
 def _kl_pointwise(lp, lq):
-    """p (log p - log q): 0 where p = 0, inf where q = 0 < p."""
-    with np.errstate(invalid="ignore"):
-        return np.where(lp > -np.inf, np.exp(lp) * (lp - lq), 0.0)
+    """p (log p - log q) as sign * exp(log p + log|log p - log q|): finite far beyond where p underflows."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = lp - lq
+        return np.where(lp > -np.inf, np.sign(d) * np.exp(lp + np.log(np.abs(d))), 0.0)
 
 
 def _js_pointwise(lp, lq):
@@ -158,9 +257,8 @@ def _smooth_integrands(names, p, q):
     return f
 
 
-# -- where the panels go ---------------------------------------------------------------------
 def panel_edges(p, q, cache=None):
-    """The sorted panel edges this module integrates a pair of 1-D laws on (see Method, Panels).
+    """The sorted panel edges on which a pair of 1-D laws is integrated, in their own coordinates.
 
     Parameters
     ----------
@@ -174,107 +272,11 @@ def panel_edges(p, q, cache=None):
     -------
     numpy.ndarray, shape (k,)
         Increasing edges from the low to the high end of the union of the two laws' windows
-        (outside it lies less than ~1e-17 of the mass of each toy, 1e-30 of other laws).
+        (outside it lies less than ~1e-17 of the mass of each toy, 1e-30 of other laws), without
+        the doubling tail edges of laws with unknown tails.
     """
-    return _row_edges(p, q, {} if cache is None else cache)
-
-
-def _row_edges(p, q, cache):
-    for d in (p, q):
-        if id(d) not in cache:
-            cache[id(d)] = _edges_and_window(d)
-    ep, (lo_p, hi_p) = cache[id(p)]
-    eq, (lo_q, hi_q) = cache[id(q)]
-    lo, hi = min(lo_p, lo_q), max(hi_p, hi_q)
-    e = np.concatenate([ep, eq, [lo, hi]])
-    return np.unique(np.clip(e, lo, hi))
-
-
-def _edges_and_window(d):
-    """Panel edges resolving the law ``d``, and the window holding all but ~1e-17 of its mass."""
-    if isinstance(d, DiscreteDistribution):
-        atoms = d.atoms[d.probs > 0]
-        return atoms, (float(atoms[0]), float(atoms[-1]))
-    low, high = d.support
-    features = d.features()
-    if features is not None:
-        locs, scales = features
-        edges = (locs[:, None] + scales[:, None] * OFFSETS).ravel()
-        window = (max(low, float(np.min(locs - 10 * scales))), min(high, float(np.max(locs + 10 * scales))))
-    else:
-        upper = d.isf(_LEVELS) if hasattr(d, "isf") else d.ppf(1.0 - _LEVELS)
-        edges = np.concatenate([np.asarray(d.ppf(_LEVELS), dtype=float), np.asarray(upper, dtype=float)])
-        edges = edges[np.isfinite(edges)]
-        window = (max(low, float(edges.min())), min(high, float(edges.max())))
-    breaks = [b for b in (low, high) if np.isfinite(b)]
-    return np.concatenate([edges, breaks]), window
-
-
-# -- evaluating many laws, one per row ------------------------------------------------------
-def _n_components(d):
-    return d.as_mixture()[0].size if hasattr(d, "as_mixture") else 1
-
-
-class Rows:
-    """Evaluate ``logpdf``/``cdf`` of law ``row[i]`` at the points ``x[i]``.
-
-    Gaussians and 1-D Gaussian mixtures are stacked into (rows, K) parameter arrays (padded
-    with zero-weight components), so any set of panels is a single vectorised evaluation; other
-    laws are evaluated row by row.
-    """
-
-    def __init__(self, dists=None, *, logw=None, mu=None, sd=None):
-        self.dists = dists
-        if dists is None:  # rows given directly as (rows, K) arrays of mixture parameters
-            self.stacked = True
-            self.logw, self.mu, self.sd = logw, mu, sd
-            return
-        self.stacked = all(hasattr(d, "as_mixture") and d.dim == 1 for d in dists)
-        if self.stacked:
-            k = max(_n_components(d) for d in dists)
-            self.logw = np.full((len(dists), k), -np.inf)
-            self.mu = np.zeros((len(dists), k))
-            self.sd = np.ones((len(dists), k))
-            for i, d in enumerate(dists):
-                w, m, c = d.as_mixture()
-                with np.errstate(divide="ignore"):
-                    self.logw[i, : w.size] = np.log(w)
-                self.mu[i, : w.size] = m[:, 0]
-                self.sd[i, : w.size] = np.sqrt(c[:, 0, 0])
-
-    def logpdf(self, x, row):
-        return self._apply(x, row, self._logpdf, "logpdf")
-
-    def cdf(self, x, row):
-        return self._apply(x, row, self._cdf, "cdf")
-
-    def _apply(self, x, row, stacked_fn, method):
-        if x.size == 0:
-            return np.empty_like(x)
-        if not self.stacked:
-            out = np.empty_like(x)
-            for r in np.unique(row):
-                sel = row == r
-                out[sel] = getattr(self.dists[r], method)(x[sel])
-            return out
-        step = max(1, _CHUNK_ELEMENTS // x[0].size)
-        if x.shape[0] <= step:
-            return stacked_fn(x, row)
-        return np.concatenate([stacked_fn(x[i : i + step], row[i : i + step]) for i in range(0, x.shape[0], step)])
-
-    def _logpdf(self, x, row):
-        # one component at a time on 2-D arrays, folded with logaddexp: faster than a
-        # (panels, nodes, K) temporary and a generic log-sum-exp for the few components of a toy
-        out = None
-        for k in range(self.mu.shape[1]):
-            z = (x - self.mu[row, k][:, None]) / self.sd[row, k][:, None]
-            term = (self.logw[row, k] - np.log(self.sd[row, k]) - _HALF_LOG_2PI)[:, None] - 0.5 * z * z
-            out = term if out is None else np.logaddexp(out, term)
-        return out
-
-    def _cdf(self, x, row):
-        out = np.zeros_like(x)
-        for k in range(self.mu.shape[1]):
-            w = np.exp(self.logw[row, k])[:, None]
-            out += w * special.ndtr((x - self.mu[row, k][:, None]) / self.sd[row, k][:, None])
-        return out
+    cache = {} if cache is None else cache
+    e = row_edges(p, q, cache)
+    lo = min(cache[id(p)][1][0], cache[id(q)][1][0])
+    hi = max(cache[id(p)][1][1], cache[id(q)][1][1])
+    return e[(e >= lo) & (e <= hi)]

@@ -37,7 +37,8 @@ from scipy.spatial import distance
 from toys import GaussianMixture, ShiftedLine
 
 from . import one_d, quadrature
-from .one_d import RANGES, Rows
+from .one_d import RANGES
+from .rows import Rows
 
 #: Panel edges of a component along an axis, in units of its scale (mass beyond 9 sigma: 2e-19).
 OFFSETS_2D = np.arange(-9.0, 9.5, 1.0)
@@ -46,6 +47,20 @@ _DROP = 80.0
 INNER_TOL = {"atol": 1e-12, "rtol": 1e-10}
 OUTER_TOL = {"atol": 1e-10, "rtol": 1e-9}
 _LOG_2PI = float(np.log(2 * np.pi))
+
+
+def refusal(name, p, q):
+    """Why the 2-D numeric path does not cover ``name(p, q)``, or None if it does.
+
+    TV, KL and JS need Gaussians or Gaussian mixtures (laws that describe themselves with
+    ``as_mixture``); W1 also takes :class:`toys.ShiftedLine`.
+    """
+    kinds = (ShiftedLine,) if name == "w1" else ()
+    for d in (p, q):
+        if not (hasattr(d, "as_mixture") or isinstance(d, kinds)):
+            covered = "Gaussians, mixtures and ShiftedLine" if name == "w1" else "Gaussians and mixtures"
+            return f"the 2-D numeric path of {name} covers {covered}, not {type(d).__name__}"
+    return None
 
 
 def evaluate(name, p, q, max_points=2500):
@@ -64,13 +79,11 @@ def evaluate(name, p, q, max_points=2500):
     float
         In nats (TV and W1 in their own units).
     """
+    reason = refusal(name, p, q)
+    if reason is not None:
+        raise NotImplementedError(reason)
     if name == "w1":
         return _w1_transport(p, q, max_points)
-    for d in (p, q):
-        if not hasattr(d, "as_mixture"):
-            raise NotImplementedError(
-                f"no 2-D cubature for {type(d).__name__}; the numeric path covers Gaussians and mixtures"
-            )
     mp, mq = _marginal_parts(p), _marginal_parts(q)
     xedges = np.concatenate([_axis_edges(mp), _axis_edges(mq)])
 

@@ -1,8 +1,8 @@
 """Trained critics and generators against their exact counterparts.
 
 * :mod:`~gan1d.analysis.critics` -- :func:`optimal_discriminator` :math:`D^* = p/(p+q)` and
-  :func:`train_critic`, a discriminator or critic trained between two fixed laws.
-* :mod:`~gan1d.analysis.sweep` -- :func:`critic_sweep`, a critic per member of a family against
+  :func:`gan1d.train_critic`, a discriminator or critic trained between two fixed laws.
+* :mod:`~gan1d.analysis.sweep` -- :func:`gan1d.critic_sweep`, a critic per member of a family against
   the exact JS or W1 and its gradient (Figure 1 of the WGAN paper, with networks).
 * :mod:`~gan1d.analysis.optimality` -- a trained D against D* (:func:`discriminator_gap`), a
   trained critic as a witness of W1 (:func:`witness_bound`), their scores and input gradients.

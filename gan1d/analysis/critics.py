@@ -1,7 +1,7 @@
 r"""Discriminators and critics between two fixed laws, and the optimal one.
 
 * :func:`optimal_discriminator` -- :math:`D^*(x) = p(x) / (p(x) + q(x))` for toys with densities.
-* :func:`train_critic` -- a discriminator/critic trained between two fixed toys (D vs D*, and
+* :func:`gan1d.train_critic` -- a discriminator/critic trained between two fixed toys (D vs D*, and
   the WGAN critic against the saturated GAN discriminator, Figure 2 of the WGAN paper [1]_).
 
 References
@@ -55,7 +55,7 @@ def optimal_discriminator(p, q):
 
 
 class TrainedCritic:
-    """A discriminator/critic trained by :func:`train_critic`: call it on points to get D(x) or f(x)."""
+    """A discriminator/critic trained by :func:`gan1d.train_critic`: call it on points to get D(x) or f(x)."""
 
     def __init__(self, loss, module, dim, history):
         self.loss, self.module, self.dim, self.history = get_loss(loss).name, module, dim, history

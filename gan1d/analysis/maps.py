@@ -7,6 +7,7 @@ map :math:`F^{-1} \circ \Phi` of :func:`divergences.transport.transport_map`, an
 quantiles it gives the exact W1 of the generator's law (:func:`divergences.transport.pushforward_w1`).
 """
 
+import numpy as np
 import torch
 
 from toys import validation
@@ -63,6 +64,8 @@ def generator_map(run, z):
     if not isinstance(run, Run):
         raise TypeError(f"run must be a gan1d.Run (the result of gan1d.train), got {type(run).__name__}")
     k = run.generator.latent_dim
+    if np.ndim(z) == 0:
+        raise ValueError(f"z must be an array of latent values of shape (n,) or (n, {k}), got the scalar {z!r}")
     z = validation.points("z", z, dim=k, what=f"a generator with latent_dim={k}")
     device = next(run.generator.parameters()).device
     t = torch.as_tensor(z, dtype=torch.float32, device=device)[None]  # (1, n, latent_dim)

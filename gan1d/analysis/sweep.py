@@ -1,6 +1,6 @@
 r"""Critics trained against each member of a parametric family, next to the exact divergence.
 
-:func:`critic_sweep` trains, for each theta, a fresh critic between ``reference`` and
+:func:`gan1d.critic_sweep` trains, for each theta, a fresh critic between ``reference`` and
 ``family(theta)``, and measures its divergence estimate and the generator loss's theta-gradient,
 next to the exact JS or W1 and its derivative: Figure 1 of the WGAN paper [1]_, with trained
 networks.
@@ -29,7 +29,7 @@ __all__ = ["SweepResult", "critic_sweep"]
 
 @dataclass
 class SweepResult:
-    """What :func:`critic_sweep` measured; arrays of checkpoints x thetas.
+    """What :func:`gan1d.critic_sweep` measured; arrays of checkpoints x thetas.
 
     Attributes
     ----------

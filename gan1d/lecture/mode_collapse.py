@@ -71,6 +71,7 @@ __all__ = [
     "SerialExecutor",
     "collect",
     "lecture_cells",
+    "lecture_table",
     "mode_collapse_table",
     "run_cell",
     "section",
@@ -171,7 +172,7 @@ def run_cell(target_name, loss, seeds, n_samples=2500, progress=None, **override
     kept in ``Cell.samples`` so a plot shows what was scored: modes captured and the high-quality
     fraction (:func:`gan1d.mode_coverage`) and the empirical W1 to ``n_samples`` target samples.
     The evaluations ``train_many`` itself runs (at step 0 and at the end) are not used here, so
-    they are kept cheap (:data:`_TRAINING_EVAL_SAMPLES` samples): in 2-D each W1 is an exact
+    they are kept cheap (``_TRAINING_EVAL_SAMPLES`` samples): in 2-D each W1 is an exact
     transport problem, about 0.3 s at 2,500 points.
     """
     target, seeds = targets()[target_name], list(seeds)
@@ -273,13 +274,24 @@ def _se(x):
 # -- part 6 of the lecture ------------------------------------------------------------------------
 def lecture_cells(executor, s, seed):
     """Submit the lecture's table (sizes ``s``, a :class:`gan1d.lecture.settings.Setting`); the futures."""
-    overrides = {} if s.collapse_steps is None else {"steps": s.collapse_steps}
-    return submit_cells(executor, seeds=range(seed, seed + s.collapse_seeds), n_samples=s.collapse_samples, **overrides)
+    return submit_cells(executor, seeds=range(seed, seed + s.collapse_seeds), n_samples=s.collapse_samples,
+                        **_overrides(s))  # fmt: skip
 
 
-def section(out, s, futures, log=None):
-    """Part 6 of the lecture: wait for the cells, draw ``mode_collapse.png``, return the report's lines."""
-    cells = collect(futures, log)
+def lecture_table(s, seed, log=None):
+    """The lecture's table trained here, cell after cell (logging each): the cells."""
+    return mode_collapse_table(seeds=range(seed, seed + s.collapse_seeds), n_samples=s.collapse_samples, log=log,
+                               **_overrides(s))  # fmt: skip
+
+
+def _overrides(s):
+    return {} if s.collapse_steps is None else {"steps": s.collapse_steps}
+
+
+def section(out, s, cells, log=None):
+    """Part 6 of the lecture: the cells (or their futures, waited for), ``mode_collapse.png``, the report's lines."""
+    if isinstance(cells[0], concurrent.futures.Future):
+        cells = collect(cells, log)
     seeds = cells[0].seeds
     plots.plot_mode_collapse(out / "mode_collapse.png", cells, targets())
     steps = " / ".join(str(n) for n in dict.fromkeys(c.steps for c in cells))  # per target

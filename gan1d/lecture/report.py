@@ -50,7 +50,7 @@ def run(out="out", quick=False, seed=0, threads=1, workers=None):
     ``workers`` is the number of processes that train the cells of the mode-collapse table
     (:mod:`gan1d.lecture.mode_collapse`) while this process runs the other parts; None: one per
     core. Each cell is a pure function of its seeds, so the table is the same for any number of
-    workers (0 trains the cells here, one after the other, before the other parts).
+    workers (0 trains the cells here, one after the other, in part 6).
     """
     import matplotlib
 
@@ -63,15 +63,18 @@ def run(out="out", quick=False, seed=0, threads=1, workers=None):
     times = []
     with _threads(threads), _pool(workers) as pool:
         # the mode-collapse cells, most of the work, start at once in the workers; the other parts
-        # run here meanwhile, and part 6 collects the cells
-        cells = mc.lecture_cells(pool, s, seed)
+        # run here meanwhile, and part 6 collects the cells (or, with no workers, trains them)
+        cells = mc.lecture_cells(pool, s, seed) if pool is not None else None
         parts = [
             ("the analytic core", lambda: analytic_core(out)),
             ("critics against the closed forms", lambda: critics.critic_sweeps(out, s, seed)),
             ("D against D*, and the saturated discriminator", lambda: critics.d_vs_dstar(out, s, seed)),
             ("training on the ring, frame by frame", lambda: ring.ring_section(out, s, seed)),
             ("the parallel-lines generator", lambda: parallel.parallel_lines(out, s, seed)),
-            ("mode collapse", lambda: mc.section(out, s, cells, log=_say)),
+            (
+                "mode collapse",
+                lambda: mc.section(out, s, cells or mc.lecture_cells(mc.SerialExecutor(), s, seed), _say),
+            ),
         ]
         for i, (title, part) in enumerate(parts, 1):
             print(f"[{i}/{len(parts)}] {title} ...", flush=True)
@@ -93,14 +96,22 @@ def _say(line):
 
 @contextlib.contextmanager
 def _pool(workers):
-    """A process pool of ``workers`` processes (None: one per core), each with one torch thread; or None."""
-    n = (os.cpu_count() or 1) if workers is None else workers
+    """A process pool of ``workers`` processes (None: one per core this process may use), or None for 0.
+
+    Each worker runs one torch thread. On an error the cells not yet started are cancelled.
+    """
+    n = len(os.sched_getaffinity(0)) if workers is None else workers
     if n < 1:
-        yield mc.SerialExecutor()
+        yield None
         return
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no state inherited from this one
-    with concurrent.futures.ProcessPoolExecutor(n, mp_context=context, initializer=_one_thread) as pool:
+    pool = concurrent.futures.ProcessPoolExecutor(n, mp_context=context, initializer=_one_thread)
+    try:
         yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _one_thread():

@@ -251,3 +251,8 @@ def as_generator(law):
     raise ValueError(
         f"family must give a toys.ShiftedLine, a 1-D toys.Gaussian or a parametric generator spec, got {law!r}"
     )
+
+
+def module_type(spec):
+    """The class of the ensemble that ``spec.build`` makes: what a saved run can rebuild."""
+    return {MLP: MLPGenerator, ParallelLines: ParallelLinesGenerator, LocationScale: LocationScaleGenerator}[type(spec)]

@@ -10,6 +10,7 @@ import toys
 from toys import validation
 
 from .config import TrainConfig
+from .generators import module_type
 from .history import History
 from .losses import get_loss
 
@@ -97,7 +98,19 @@ class Run:
 
     # -- saving --------------------------------------------------------------------------------
     def save(self, path):
-        """Write the run to ``path`` (``torch.save`` of tensors, numbers and strings only)."""
+        """Write the run to ``path`` (``torch.save`` of tensors, numbers and strings only).
+
+        Raises
+        ------
+        TypeError
+            If the generator is not the network its config describes (a module given to
+            :class:`gan1d.Trainer` directly), which :func:`gan1d.load` could not rebuild.
+        """
+        if not isinstance(self.generator, module_type(self.config.generator)):
+            raise TypeError(
+                f"this run's generator is a {type(self.generator).__name__} given to the Trainer, not the network its "
+                f"config describes ({self.config.generator!r}): gan1d.load could not rebuild it, so it is not saved"
+            )
         torch.save(
             {
                 "format": _FORMAT,

@@ -128,10 +128,11 @@ class Trainer:
     generator : torch.nn.Module or toys.Distribution, optional
         What plays the generator. None (default): the ensemble that ``config.generator`` builds.
         A built ensemble module (``sample_latent`` and ``forward``, as the parametric generators
-        of :mod:`gan1d.training.generators`): used as it is. A toy law: a fixed sampler that
-        draws the fakes from that law and has no parameters, so only the critic trains
-        (:meth:`train_critic`; :func:`gan1d.train_critic` and :func:`gan1d.critic_sweep` work
-        this way).
+        of :mod:`gan1d.training.generators`): used as it is, without the check of its output
+        dimension, and its runs cannot be saved (:meth:`gan1d.Run.save` says so). A toy law of the
+        target's dimension: a fixed sampler that draws the fakes from that law and has no
+        parameters, so only the critic trains, with :meth:`train_critic` (:meth:`fit` refuses it;
+        :func:`gan1d.train_critic` and :func:`gan1d.critic_sweep` work this way).
     callbacks : sequence of callable
         ``callback(trainer, step)`` after every evaluation (see :func:`gan1d.train`).
 
@@ -164,7 +165,7 @@ class Trainer:
         if isinstance(generator, toys.Distribution):
             if generator.dim != self.dim:
                 raise ValueError(f"generator must be a law of the target's dimension {self.dim}, got {generator!r}")
-            generator = FixedSampler(generator)
+            generator = FixedSampler(generator, dev)
         self.G = generator if generator is not None else spec.build(init, self.dim, dev)
         self.callbacks = _callbacks(callbacks)
         self.D = config.discriminator.build_critic(init, self.dim, dev)
@@ -229,7 +230,18 @@ class Trainer:
 
     # -- the loop --------------------------------------------------------------------------
     def fit(self):
-        """Pretrain the critic, then train: a list of :class:`Run`, one per member."""
+        """Pretrain the critic, then train: a list of :class:`Run`, one per member.
+
+        Raises
+        ------
+        TypeError
+            If the generator is a fixed law, which has nothing to train (use :meth:`train_critic`).
+        """
+        if self.opt_g is None:
+            raise TypeError(
+                f"this Trainer's generator is a fixed law ({self.G!r}) with nothing to train: train its critic with "
+                "Trainer.train_critic(steps) instead of fit()"
+            )
         cfg = self.config
         param_names = self.G.param_names if self.G.parametric else ()
         self.train_critic(cfg.pretrain_critic)
@@ -332,16 +344,19 @@ class FixedSampler(torch.nn.Module):
 
     parametric = False
 
-    def __init__(self, law):
+    def __init__(self, law, device=None):
         super().__init__()
-        self.law, self.dim = law, law.dim
+        self.law, self.dim, self.device = law, law.dim, device
 
     def sample_latent(self, generators, batch):  # -> (N, batch, d)
         draws = []
         for g in generators:
             rng = np.random.default_rng(int(torch.randint(2**62, (1,), generator=g)))
             draws.append(self.law.sample(batch, rng).reshape(batch, self.dim))
-        return torch.as_tensor(np.stack(draws), dtype=torch.float32)
+        return torch.as_tensor(np.stack(draws), dtype=torch.float32, device=self.device)
 
     def forward(self, z):
         return z
+
+    def extra_repr(self):
+        return f"law={self.law!r}"

@@ -80,3 +80,29 @@ def test_plot_marks_infinite_values_and_uses_the_given_axes():
     assert len(dotted) == 2 and all(np.nanmin(line.get_ydata()) > 1.0 for line in dotted)
     assert top > 1.0
     plt.close(fig)
+
+
+def test_2d_reverse_kl_in_curves_is_kl_of_the_model_to_the_reference_by_a_product_rule():
+    reference = Gaussian(mean=[0.0, 0.0], cov=[[1.0, 0.3], [0.3, 1.0]])
+
+    def family(t):
+        return GaussianMixture(weights=[0.6, 0.4], means=[[t, 0.0], [-1.0, 0.5]], covs=[np.eye(2), 0.5 * np.eye(2)])
+
+    out = D.curves(family, [0.5], reference, names=["kl", "reverse_kl"])
+    q = family(0.5)
+    # an independent oracle: Gauss-Legendre on 8 x 8 panels of [-10, 10]^2, 64 nodes a side each
+    z, w = np.polynomial.legendre.leggauss(64)
+    edges = np.linspace(-10.0, 10.0, 9)
+    x = np.concatenate([0.5 * (a + b) + 0.5 * (b - a) * z for a, b in zip(edges[:-1], edges[1:])])
+    wx = np.concatenate([0.5 * (b - a) * w for a, b in zip(edges[:-1], edges[1:])])
+    pts = np.stack(np.meshgrid(x, x, indexing="ij"), axis=-1)
+    weights = np.outer(wx, wx)
+
+    def kl(a, b):  # integral of a log(a / b)
+        la, lb = a.logpdf(pts), b.logpdf(pts)
+        return float(np.sum(weights * np.exp(la) * (la - lb)))
+
+    reverse, forward = kl(q, reference), kl(reference, q)
+    assert out["reverse_kl"][0] == pytest.approx(reverse, abs=1e-6)  # KL(Q || P): the model first
+    assert out["kl"][0] == pytest.approx(forward, abs=1e-6)
+    assert abs(reverse - forward) > 1e-2  # the two orientations differ, so the test tells them apart

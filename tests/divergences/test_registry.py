@@ -12,11 +12,13 @@ from toys import Bernoulli, Discrete, Exponential, Gaussian, GaussianMixture, Sh
 @pytest.fixture
 def scratch_registry():
     """Registrations made in a test are removed afterwards."""
-    saved = {name: dict(r._table) for name, r in REGISTRIES.items()}
+    saved = {name: (dict(r._table), set(r._mirrors)) for name, r in REGISTRIES.items()}
     yield
-    for name, table in saved.items():
+    for name, (table, mirrors) in saved.items():
         REGISTRIES[name]._table.clear()
         REGISTRIES[name]._table.update(table)
+        REGISTRIES[name]._mirrors.clear()
+        REGISTRIES[name]._mirrors.update(mirrors)
     Registry.candidates.cache_clear()
 
 
@@ -86,3 +88,72 @@ def test_no_two_registrations_are_ambiguous_for_the_toys():
 def test_register_rejects_bad_arguments(args, error, match):
     with pytest.raises(error, match=match):
         D.register(*args)
+
+
+def test_a_declining_closed_form_falls_through_to_the_next_registered_one(scratch_registry):
+    class Narrow(Gaussian):
+        pass
+
+    calls = []
+
+    @D.register("kl", Narrow, Gaussian)
+    def _decline(p, q):
+        calls.append((p, q))
+        return NotImplemented
+
+    p, q = Narrow(0.0, 1.0), Gaussian(1.0, 1.0)
+    assert D.kl(p, q) == 0.5  # the Gaussian closed form, (0 - 1)^2 / 2, not the numeric path
+    assert calls == [(p, q)]
+    from divergences.evaluate import method
+
+    assert method("kl", p, q) == "closed form"
+
+
+def test_a_registration_after_a_lookup_takes_effect_in_both_orders(scratch_registry):
+    class G(Gaussian):
+        pass
+
+    p, q = Gaussian(0.0, 1.0), G(1.0, 1.0)
+    before = D.tv(p, q)  # fills the lookup cache for (Gaussian, G) and (G, Gaussian)
+    D.tv(q, p)
+
+    @D.register("tv", Gaussian, G)
+    def _first(a, b):
+        return 0.123
+
+    assert D.tv(p, q) == 0.123 and D.tv(q, p) == 0.123
+
+    @D.register("tv", Gaussian, G)  # registered again: the mirror follows
+    def _second(a, b):
+        return 0.456
+
+    assert D.tv(p, q) == 0.456 and D.tv(q, p) == 0.456
+    assert before != 0.123
+
+    @D.register("tv", G, Gaussian)  # an explicit registration of the mirror wins over the mirror
+    def _explicit(a, b):
+        return 0.789
+
+    assert D.tv(q, p) == 0.789 and D.tv(p, q) == 0.456
+
+
+def test_a_symmetric_registration_of_a_subclass_and_its_base_is_not_ambiguous(scratch_registry):
+    class Narrow(Gaussian):
+        pass
+
+    @D.register("w1", Narrow, Gaussian)
+    def _w1(p, q):
+        return 7.0
+
+    assert D.w1(Narrow(0, 1), Narrow(1, 1)) == 7.0  # (Narrow, Gaussian) and its mirror are one form
+
+
+def test_moved_names_say_where_they_are_now():
+    import gan1d
+
+    with pytest.raises(AttributeError, match=r"moved to divergences\.discrimination\.best_test_error"):
+        D.best_test_error  # noqa: B018
+    with pytest.raises(AttributeError, match=r"moved to gan1d\.analysis\.witness_bound"):
+        gan1d.witness_bound  # noqa: B018
+    with pytest.raises(AttributeError, match="has no attribute 'nonsense'"):
+        D.nonsense  # noqa: B018

@@ -237,3 +237,39 @@ def test_no_path_of_a_machine_and_none_out_of_the_repository():
         "A path that exists on one machine only, or outside the repository: cite the source "
         "(authors, title, year) or link a page of the repository instead:\n" + "\n".join(bad)
     )
+
+
+# -- files of the repository named in its text exist ---------------------------------------------
+#: A path from the repository root to a source, page or notebook, as text names one.
+REPO_PATH = re.compile(
+    r"(?<![\w./-])((?:tests|docs|toys|divergences|gan1d|benchmarks|notebooks)/[\w./-]*?\.(?:py|md|ipynb))(?![\w*])"
+)
+
+
+def missing_files(text, tree, folder=""):
+    """The repository paths named in ``text`` (from the root, or from ``folder``) that are not in the tree."""
+    return [
+        m.group(1)
+        for m in REPO_PATH.finditer(text)
+        if m.group(1) not in tree and posixpath.normpath(posixpath.join(folder or ".", m.group(1))) not in tree
+    ]
+
+
+def test_the_file_pattern_finds_paths_and_misses_other_text():
+    tree = _tree(["tests/docs/test_text.py", "docs/methods.md"])
+    assert missing_files("see tests/test_gan1d_critic.py and docs/methods.md", tree) == ["tests/test_gan1d_critic.py"]
+    assert missing_files("docs/_build/html/index.html, divergences.numeric.one_d, tests/docs/test_text.py", tree) == []
+    assert missing_files("every tests/test_*.py file", tree) == []  # a pattern, not a path
+    assert missing_files("[methods](divergences/../methods.md)", tree, folder="docs") == []  # relative to the page
+
+
+def test_every_file_of_the_repository_named_in_its_text_exists():
+    tracked = _tracked()
+    tree = _tree(tracked, {"docs/notebooks": "notebooks"})
+    bad = [
+        f"{place}: {path}"
+        for name in tracked
+        for place, text in _texts(name)
+        for path in missing_files(text, tree, posixpath.dirname(name))
+    ]
+    assert not bad, "files named in the text that the repository does not have (moved?):\n" + "\n".join(bad)

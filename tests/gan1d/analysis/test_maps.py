@@ -94,7 +94,7 @@ def test_bad_input_is_refused(exp_run):
         gan1d.analysis.generator_map("run", np.zeros(3))
     with pytest.raises(TypeError, match="z must be an array of real numbers"):
         gan1d.analysis.generator_map(exp_run, ["a", "b"])
-    with pytest.raises(ValueError, match="z must be an array of points"):
+    with pytest.raises(ValueError, match=r"z must be an array of latent values .* got the scalar 0\.5"):
         gan1d.analysis.generator_map(exp_run, 0.5)
     with pytest.raises(ValueError, match=r"z must be an array of points of shape \(n,\) or \(n, 1\)"):
         gan1d.analysis.generator_map(exp_run, np.zeros((3, 2)))

@@ -5,7 +5,7 @@ JS estimate of a trained D can never exceed :func:`divergences.js`; seeded Monte
 expectations with the float32 network (tolerance 5 standard errors plus the float32 rounding);
 central differences for gradients; the Kantorovich-Rubinstein bound, and on the parallel lines
 the penalised optimum :math:`|\\theta| + \\theta^2/(2\\lambda)` with slope
-:math:`1 + |\\theta|/(2\\lambda)` (tests/test_gan1d_critic.py, module Notes), whose ratio is W1.
+:math:`1 + |\\theta|/(2\\lambda)` (tests/gan1d/analysis/test_critics.py, module Notes), whose ratio is W1.
 Training budgets are small; each measured margin is stated where it is asserted.
 """
 

@@ -49,7 +49,7 @@ def steps_and_evals(history):
         # Gradient penalty, critic lr 1e-3: theta falls by ~0.01 per step once the critic has its
         # slope; over seeds 0-7, seven had |theta| <= 0.28 at step 100, and 0.5 is half the start.
         # Seed 3 (not used) ran away to theta = 2.0, pushed by a critic that started with the wrong
-        # slope (the lock-in note of test_gan1d_critic).
+        # slope (the lock-in note of tests/gan1d/analysis/test_critics.py).
         ("wgan-gp", {"lr_g": 1e-2, "lr_d": 1e-3}, 0.5),
     ],
 )
@@ -78,7 +78,7 @@ def test_wgan_moves_the_parallel_line_to_the_target(loss, options, bound):
 # -- WGAN-GP with an MLP generator on two modes ---------------------------------------------
 def test_wgan_gp_mlp_generator_lowers_w1_on_two_modes():
     # The paper's lambda = 10, with the one-sided penalty that 1-D targets get by default. With the
-    # two-sided one a 1-D critic cannot reverse its slope (the lock-in note of test_gan1d_critic):
+    # two-sided one a 1-D critic cannot reverse its slope (the lock-in note of tests/gan1d/analysis/test_critics.py):
     # in a trial of these settings (batch 128) W1 then ended above its start on 6 of 6 seeds.
     runs = gan1d.train_many(
         TWO_MODES, seeds=[0, 1, 2], loss="wgan-gp", steps=300, batch_size=64, generator=SMALL, discriminator=SMALL,
