@@ -42,6 +42,10 @@ def curves(family, thetas, reference, names=NAMES):
         If ``family`` is not callable or returns something that is not a law.
     ValueError
         If ``thetas`` is not a finite 1-D array, a name is unknown, or dimensions differ.
+    Exception
+        Whatever ``family(theta)`` or the evaluation of one pair raises (a refusal of the numeric
+        path, say), of the same type, its message prefixed with the first theta at which it
+        happens: ``"family at theta=0.0: ..."`` or ``"evaluation at theta=2.5: ..."``.
 
     Notes
     -----
@@ -72,11 +76,34 @@ def curves(family, thetas, reference, names=NAMES):
         if name not in NAMES:
             raise ValueError(f"names must be among {NAMES}, got {name!r}")
     ref = as_toy(reference, "reference")
-    models = [as_toy(family(float(th)), f"family({float(th)!r})") for th in t]
-    for th, m in zip(t, models, strict=False):
-        if m.dim != ref.dim:
-            raise ValueError(f"family({th!r}) has dim={m.dim} but reference has dim={ref.dim}")
-    return evaluate(names, [ref] * len(models), models)
+    models = []
+    for th in map(float, t):
+        try:
+            model = family(th)
+        except Exception as exc:
+            raise _at(th, "family", exc) from exc
+        models.append(as_toy(model, f"family({th!r})"))  # its messages name family(theta)
+        if models[-1].dim != ref.dim:
+            raise ValueError(f"family({th!r}) has dim={models[-1].dim} but reference has dim={ref.dim}")
+    try:
+        return evaluate(names, [ref] * len(models), models)
+    except Exception:
+        # find the first theta that fails alone, and say which it is
+        for th, m in zip(map(float, t), models, strict=True):
+            try:
+                evaluate(names, [ref], [m])
+            except Exception as single:
+                raise _at(th, "evaluation", single) from single
+        raise
+
+
+def _at(theta, stage, exc):
+    """``exc`` again, of the same type where it can be rebuilt from a message, naming theta."""
+    message = f"{stage} at theta={theta!r}: {exc}"
+    try:
+        return type(exc)(message)
+    except Exception:
+        return RuntimeError(message)
 
 
 def plot(thetas, values, *, ax=None, names=None, title=None):

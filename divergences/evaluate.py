@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .laws import check_pair
 from .numeric import one_d, two_d
 from .registry import REGISTRIES, Registry
 
@@ -118,7 +119,13 @@ def _check_numeric(name, p, q):
 
 
 def method(name, p, q):
-    """How :func:`evaluate` computes divergence ``name`` for the pair of toys ``(p, q)``.
+    """How :func:`evaluate` computes divergence ``name`` for the pair ``(p, q)``.
+
+    Parameters
+    ----------
+    name : {"tv", "kl", "reverse_kl", "js", "w1"}
+    p, q : toys or frozen scipy.stats laws
+        Two laws of the same dimension, converted as the scalar functions convert them.
 
     Returns
     -------
@@ -128,9 +135,14 @@ def method(name, p, q):
 
     Raises
     ------
+    ValueError
+        If ``name`` is unknown or the laws are invalid or of different dimensions.
     NotImplementedError
         Where :func:`evaluate` would: no closed form, and no numeric path for the pair.
     """
+    if name not in QUANTITIES:
+        raise ValueError(f"name must be one of {NAMES}, got {name!r}")
+    p, q = check_pair(p, q)
     quantity = QUANTITIES[name]
     a, b = (q, p) if quantity.swapped else (p, q)
     if quantity.registry.closed_form(a, b) is not NotImplemented:

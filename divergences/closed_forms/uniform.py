@@ -30,7 +30,10 @@ def _tv_uniform(p, q):
 def _kl_uniform(p, q):
     if p.low < q.low or p.high > q.high:
         return math.inf
-    return max(math.log(q.width) - math.log(p.width), 0.0)  # a difference of logs: no ratio to overflow
+    t = _width_difference(q, p) / p.width
+    if t < 0.5:  # near-equal widths: log1p keeps the digits that a difference of logs cancels
+        return max(math.log1p(t), 0.0)
+    return math.log(q.width) - math.log(p.width)  # a difference of logs: no ratio to overflow
 
 
 @register("js", Uniform, Uniform)
@@ -38,12 +41,33 @@ def _js_uniform(p, q):
     ell = _overlap(p, q)
     if ell == 0.0:
         return LN2
-    # on the overlap, p log(2p / (p + q)) with p = 1 / w_p: written with the ratio of the widths
-    # r = w_p / w_q, so that no density 1 / w under- or overflows
-    r = p.width / q.width
-    only = (p.width - ell) / p.width + (q.width - ell) / q.width  # mass of each law off the overlap (0 if equal)
-    both = (ell / p.width) * math.log(2 / (1 + r)) + (ell / q.width) * math.log(2 * r / (1 + r))
+    # Off the overlap each law contributes ln 2 per unit of its mass there. On the overlap, with
+    # r = w_p / w_q = 1 + t, the two terms (ell / w_p) log(2 / (1 + r)) + (ell / w_q) log(2 r / (1 + r))
+    # add up to (ell / w_p) g(t), g(t) = (1 + t) log(1 + t) - (2 + t) log(1 + t / 2): written
+    # with the ratio, no density 1 / w under- or overflows, and g is a series near t = 0, where
+    # its two terms cancel to t^2 / 4
+    t = _width_difference(p, q) / q.width
+    only = _off(p, q) / p.width + _off(q, p) / q.width  # mass of each law off the overlap (0 if equal)
+    both = (ell / p.width) * _g(t)
     return min(LN2, max(0.0, 0.5 * (only * LN2 + both)))
+
+
+def _width_difference(p, q):
+    """w_p - w_q from differences of ends, which keep a difference far below the widths' rounding."""
+    return (p.high - q.high) - (p.low - q.low)
+
+
+def _off(p, q):
+    """Length of p's support outside q's, from differences of ends (exact when they are close)."""
+    return min(p.width, max(0.0, q.low - p.low) + max(0.0, p.high - q.high))
+
+
+def _g(t):
+    """(1 + t) log(1 + t) - (2 + t) log(1 + t / 2), without cancellation near t = 0."""
+    if abs(t) >= 0.1:
+        return (1.0 + t) * math.log1p(t) - (2.0 + t) * math.log1p(t / 2.0)
+    # sum over n >= 2 of (-1)^n (1 - 2^(1 - n)) t^n / (n (n - 1)); 0.1^22 is below 1e-16 of t^2
+    return sum((-t) ** n * (1.0 - 2.0 ** (1 - n)) / (n * (n - 1)) for n in range(2, 24))
 
 
 @register("w1", Uniform, Uniform)

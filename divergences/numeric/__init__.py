@@ -2,15 +2,16 @@
 
 One-dimensional pairs are integrated by vectorised adaptive Gauss-Kronrod quadrature
 (:mod:`~divergences.numeric.quadrature`, :mod:`~divergences.numeric.one_d`; absolute error
-<= 1e-9), two-dimensional Gaussians and mixtures by iterated cubature and W1 by exact transport
-between discretisations (:mod:`~divergences.numeric.two_d`; <= 1e-6, and <= 2e-2 for W1).
+<= 1e-9), two-dimensional Gaussians and mixtures by iterated cubature (:mod:`~divergences.numeric.two_d`;
+<= 1e-6) and W1 by exact transport between discretisations
+(:mod:`~divergences.numeric.transport_2d`; <= 3e-2 max(1, sigma_max)).
 :func:`compute` runs this path alone, skipping the closed forms, so that the two can be checked
 against each other (it was the function ``divergences.numeric`` before the topic subpackages).
 """
 
-from . import one_d, quadrature, two_d
+from . import one_d, quadrature, transport_2d, two_d
 
-__all__ = ["compute", "one_d", "quadrature", "two_d"]
+__all__ = ["compute", "one_d", "quadrature", "transport_2d", "two_d"]
 
 #: The divergences the numeric path computes.
 NAMES = ("tv", "kl", "reverse_kl", "js", "w1")

@@ -42,7 +42,7 @@ it (a divergent integral).
 import numpy as np
 
 from . import quadrature
-from .pairs import affine, separated, standardise
+from .pairs import affine, check_resolution, separated, standardise
 from .panels import edges_and_window, row_edges, scale_of, tail_edges
 from .remainder import TOLERANCE, TailTooHeavy, remainders
 from .rows import Rows
@@ -184,6 +184,7 @@ def _own_coordinates(law, p, q):
     centre = 0.5 * lo + 0.5 * hi
     c = centre if abs(centre) > 16.0 * (hi - lo) else 0.0
     s = 2.0 ** round(np.log2(scale_of(law)))
+    check_resolution(law, c)
     return affine(p, c, s), affine(q, c, s)
 
 

@@ -11,6 +11,12 @@ Two laws whose windows (each holding all but 1e-17 of its mass, 1e-30 for a scip
 not meet are :func:`separated`: their TV is 1 and their JS ln 2 to within 1e-16, their W1 the
 distance of their means (one lies to the left of the other), and KL(P || Q) is the integral over
 P's window alone, in P's coordinates.
+
+In those coordinates a quadrature node at distance L from the origin is rounded by up to
+2^-53 L, so a feature of scale sigma (a mixture component) lying more than :data:`MAX_OFFSET`
+of its scales from the origin would be resolved to worse than 1e-10 of sigma; such a law
+(a mixture with one component at 0 and one at 1e20, both of scale 1) is refused by
+:func:`check_resolution` rather than integrated on panels that rounding collapses.
 """
 
 import math
@@ -21,10 +27,22 @@ from toys.base import ContinuousDistribution, DiscreteDistribution
 
 from .panels import edges_and_window, scale_of
 
-__all__ = ["MAX_SCALE_RATIO", "Affine", "AffineDiscrete", "AffineMixture", "affine", "separated", "standardise"]
+__all__ = [
+    "MAX_OFFSET",
+    "MAX_SCALE_RATIO",
+    "Affine",
+    "AffineDiscrete",
+    "AffineMixture",
+    "affine",
+    "check_resolution",
+    "separated",
+    "standardise",
+]
 
 #: Largest ratio of the structure scales of the two laws of a pair that the quadrature resolves.
 MAX_SCALE_RATIO = 1e12
+#: Farthest a feature may lie from the origin of the integration's coordinates, in its own scales.
+MAX_OFFSET = 1e6
 #: A pair's window is "far from the origin" when its centre exceeds this many widths.
 _FAR = 16.0
 
@@ -63,7 +81,37 @@ def standardise(p, q):
     centre = 0.5 * lo + 0.5 * hi
     c = centre if abs(centre) > _FAR * (hi - lo) else 0.0
     s = 2.0 ** round(math.log2(small))
+    check_resolution(p, c)
+    check_resolution(q, c)
     return affine(p, c, s), affine(q, c, s), c, s
+
+
+def check_resolution(d, c):
+    """Refuse ``d`` if a feature of it lies more than :data:`MAX_OFFSET` of its scales from ``c``.
+
+    Laws without features (scipy.stats laws) are resolved from their quantiles, whose panels
+    widen with the distance from the centre, and are not checked.
+
+    Raises
+    ------
+    NotImplementedError
+        Naming the law, the feature and its distance from ``c`` in its own scales.
+    """
+    if isinstance(d, DiscreteDistribution):
+        return
+    features = d.features()
+    if features is None:
+        return
+    locs, scales = (np.asarray(a, dtype=float) for a in features)
+    offsets = np.abs(locs - c) / scales
+    worst = int(np.argmax(offsets))
+    if offsets[worst] > MAX_OFFSET:
+        raise NotImplementedError(
+            f"{d!r} has structure of scale {scales[worst]:.3g} at {locs[worst]:.6g}, {offsets[worst]:.2g} of its "
+            f"scales from the centre {c:.6g} of the pair's coordinates (at most {MAX_OFFSET:g}): the quadrature "
+            "nodes would be rounded beyond its accuracy there; estimate the divergence from samples with "
+            "divergences.empirical"
+        )
 
 
 def affine(d, c, s):

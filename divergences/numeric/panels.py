@@ -28,6 +28,8 @@ OFFSETS = np.arange(-10.0, 10.5, 2.0)
 _LEVELS = special.expit(np.linspace(-69.0, 0.0, 139))
 #: How far the doubling tail edges reach, in the law's own coordinates: squares stay finite.
 FAR = 1e150
+#: Log of the smallest normal float, with a margin: a density computed below it has lost digits.
+_NORMAL = float(np.log(np.finfo(float).tiny)) + 10.0
 #: Feature edges closer than this fraction of the smallest feature scale are merged.
 _THIN = 0.25
 
@@ -82,23 +84,36 @@ def tail_edges(d, window):
     """
     if isinstance(d, DiscreteDistribution) or d.features() is not None:
         return np.empty(0)
-    far = FAR / max(1.0, getattr(d, "s", 1.0))
     low, high = d.support
+    return _doubling(window, _far(d), np.isinf(high), np.isinf(low))
+
+
+def _far(d):
+    return FAR / max(1.0, getattr(d, "s", 1.0))
+
+
+def _doubling(window, far, right, left):
+    """Edges doubling their distance from ``window`` out to ``far``, on the sides asked for."""
     lo, hi = window
     unit = max(hi - lo, 1.0)
     if unit >= far / 4:
         return np.empty(0)
     steps = unit * 2.0 ** np.arange(1, int(np.log2(far / unit)) + 1)
     out = []
-    if np.isinf(high):
+    if right:
         out.append(hi + steps[hi + steps <= far])
-    if np.isinf(low):
+    if left:
         out.append(lo - steps[lo - steps >= -far])
     return np.concatenate(out) if out else np.empty(0)
 
 
 def row_edges(p, q, cache):
-    """The sorted edges of a pair's row: both laws' edges over the union of their windows, and their tails."""
+    """The sorted edges of a pair's row: both laws' edges over the union of their windows, and their tails.
+
+    The tails are one doubling sequence from the union of the windows (the remainder series
+    reads the ratio of the integrals over its last doublings), on each side where a law with
+    tail edges is unbounded.
+    """
     for d in (p, q):
         if id(d) not in cache:
             edges, window = edges_and_window(d)
@@ -107,4 +122,34 @@ def row_edges(p, q, cache):
     eq, (lo_q, hi_q), tq = cache[id(q)]
     lo, hi = min(lo_p, lo_q), max(hi_p, hi_q)
     inner = np.clip(np.concatenate([ep, eq, [lo, hi]]), lo, hi)
-    return np.unique(np.concatenate([inner, tp, tq]))
+    tailed = [d for d, t in ((p, tp), (q, tq)) if t.size]
+    if not tailed:
+        return np.unique(inner)
+    far = min(_far(d) for d in tailed)
+    right = any(np.isinf(d.support[1]) for d in tailed)
+    left = any(np.isinf(d.support[0]) for d in tailed)
+    tails = _doubling((lo, hi), far, right, left)
+    right, left = np.sort(tails[tails > hi]), np.sort(tails[tails < lo])[::-1]
+    return np.unique(np.concatenate([inner, _representable(right, (p, q)), _representable(left, (p, q))]))
+
+
+def _representable(x, laws):
+    """The tail edges ``x`` (sorted outwards), up to where a law's log density stops being trustworthy.
+
+    scipy.stats computes some log densities as the log of the density: a Pareto law's logpdf is
+    -inf at 1e100, inside its support, and inaccurate where the density is subnormal just
+    before. For such a law (one whose logpdf is -inf at an edge inside its support) the edges
+    stop before its log density falls below ``_NORMAL`` (the log of the smallest normal float);
+    what lies beyond is left to the remainder series (:mod:`divergences.numeric.remainder`), not
+    taken for a density that vanishes.
+    """
+    keep = np.ones(x.shape, dtype=bool)
+    for d in laws:
+        low, high = d.support
+        inside = (x >= low) & (x <= high)
+        with np.errstate(all="ignore"):
+            lp = np.asarray(d.logpdf(x), dtype=float)
+        if np.any(inside & ~np.isfinite(lp)):
+            keep &= ~inside | (lp > _NORMAL)
+    bad = np.flatnonzero(~keep)
+    return x if bad.size == 0 else x[: bad[0]]

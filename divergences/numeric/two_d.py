@@ -1,52 +1,54 @@
 r"""The numeric path in two dimensions.
 
+**Coordinates.** Divergences are invariant under ``x -> (x - c) / s`` (W1 scales by ``s``), so
+both paths work in coordinates centred and scaled on the pair: ``c`` the centre of the box
+holding every component's mean +- 10 marginal standard deviations, where that centre lies more
+than 16 box widths from the origin (0 otherwise), ``s`` a power of two (exact scaling). A law
+with a component more than ``pairs.MAX_OFFSET`` (1e6) of its standard deviations from ``c`` is
+refused, as is a pair whose component standard deviations differ by more than
+``pairs.MAX_SCALE_RATIO`` (1e12): rounding of the nodes there would exceed the accuracy below.
+Two laws whose boxes do not meet are separated: TV is 1 and JS ln 2 (within 1e-18), and KL is
+integrated over the first law's box alone, in its own coordinates.
+
 **TV, KL and JS** between 2-D Gaussians and Gaussian mixtures, by iterated adaptive
 Gauss-Kronrod cubature: :math:`\int\!\!\int f(x, y)\,dy\,dx`. The outer integral over x
-starts from panels every sigma_x over mu_x +- 9 sigma_x of every component and is refined
-adaptively (:mod:`divergences.numeric.quadrature`), which also resolves the kinks of the TV integrand
-in x (for example where two laws differ only along x). At each outer node the joint
+starts from panels every 2 sigma_x over mu_x +- 9 sigma_x of every component and is refined
+adaptively (:mod:`divergences.numeric.quadrature`), which also resolves the kinks of the TV
+integrand in x (for example where two laws differ only along x). At each outer node the joint
 density is a 1-D mixture in y whose components are the conditionals
 :math:`y \mid x \sim N(\mu_y + \tfrac{\Sigma_{xy}}{\Sigma_{xx}}(x - \mu_x),\ \Sigma_{yy} -
 \tfrac{\Sigma_{xy}^2}{\Sigma_{xx}})` weighted by the x-marginals, so the inner panels follow each
-component's conditional ridge however strong the correlation; the inner integrals are the
-1-D ones of :mod:`divergences.numeric.one_d` (TV's panels split where p - q changes sign). Components
-whose weight at x is below e^-80 of the largest are dropped from that row. Absolute error
-<= 1e-6 (checked in the tests against closed-form KL and against ``scipy.integrate.dblquad``).
+component's conditional ridge however strong the correlation; the inner integrals are the 1-D
+ones of :mod:`divergences.numeric.one_d` (TV's panels split where p - q changes sign). At each
+outer node only the components weighing within e^-150 of the largest are evaluated, and those
+within e^-80 place inner panels. Absolute error <= 1e-6, relative 1e-9 above 1e3 (checked in the
+tests against closed-form KL, ``scipy.integrate.dblquad``, bounds for separated mixtures, and
+invariance under translation, scaling and rotation).
 
-**W1** by exact optimal transport (POT's network simplex, ``ot.emd2``, with the Euclidean cost
-from ``scipy.spatial.distance.cdist``, not the squared cost that ``ot.dist`` defaults to)
-between discretisations of the two laws on one common square grid: each occupied cell carries
-its mass (3 x 3 Gauss-Legendre) at its barycentre; a component narrower than a quarter cell is
-a point mass at its mean; a :class:`toys.ShiftedLine` is equally spaced points. The step h is
-the finest that keeps each law within ``MAX_CELLS`` cells and the cost matrix within
-``max_points**2`` entries, and it is shared, so the two laws' discretisation errors largely
-cancel. The error scales with h, hence with the size of the laws. Stated accuracy: 2e-2
-absolute for laws whose components have standard deviations up to about 5 and spread over a
-few units (the lecture's ring, grid, correlated Gaussian, parallel lines); measured <= 1.2e-2 on
-the tests' unit-scale laws (equal-covariance Gaussians, mixtures against their translates, a
-segment or a near point mass against a Gaussian, rho = 0.999) and 2e-2 for concentric
-Gaussians of standard deviations 4.75 and 0.5 (exact value |s1 - s2| sqrt(pi / 2)). For wider
-laws expect about 4e-3 times the largest standard deviation. Laws so elongated or so different in scale
-that the grid would need more than ``MAX_EXAMINED`` cells raise ``NotImplementedError``.
+**W1** by exact optimal transport between discretisations: :mod:`divergences.numeric.transport_2d`.
 """
 
+import math
+
 import numpy as np
-import ot
-from scipy.spatial import distance
 
-from toys import GaussianMixture, ShiftedLine
+from toys import ShiftedLine
 
-from . import one_d, quadrature
+from . import components_2d, one_d, quadrature, transport_2d
 from .one_d import RANGES
+from .pairs import MAX_OFFSET, MAX_SCALE_RATIO
 from .rows import Rows
 
-#: Panel edges of a component along an axis, in units of its scale (mass beyond 9 sigma: 2e-19).
-OFFSETS_2D = np.arange(-9.0, 9.5, 1.0)
+#: Panel edges of a component along an axis, every 2 of its scales (mass beyond 9 sigma: 2e-19).
+OFFSETS_2D = np.arange(-9.0, 9.5, 2.0)
 _DROP = 80.0
+#: Components weighing less than e^-_KEEP of the largest at an outer node x are not evaluated there.
+_KEEP = 150.0
 #: Per-panel accuracy of the inner (y) and outer (x) integrals, for a total well within 1e-6.
 INNER_TOL = {"atol": 1e-12, "rtol": 1e-10}
 OUTER_TOL = {"atol": 1e-10, "rtol": 1e-9}
 _LOG_2PI = float(np.log(2 * np.pi))
+_LOG2 = float(np.log(2.0))
 
 
 def refusal(name, p, q):
@@ -63,7 +65,7 @@ def refusal(name, p, q):
     return None
 
 
-def evaluate(name, p, q, max_points=2500):
+def evaluate(name, p, q, max_points=transport_2d.MAX_POINTS):
     """Divergence ``name`` between two 2-D laws by cubature (TV, KL, JS) or transport (W1).
 
     Parameters
@@ -78,30 +80,82 @@ def evaluate(name, p, q, max_points=2500):
     -------
     float
         In nats (TV and W1 in their own units).
+
+    Raises
+    ------
+    NotImplementedError
+        For laws this path does not cover, and for laws it cannot resolve (see the module
+        docstring: components far from the pair's centre for their scale, scales too different).
     """
     reason = refusal(name, p, q)
     if reason is not None:
         raise NotImplementedError(reason)
     if name == "w1":
-        return _w1_transport(p, q, max_points)
-    mp, mq = _marginal_parts(p), _marginal_parts(q)
-    xedges = np.concatenate([_axis_edges(mp), _axis_edges(mq)])
+        return transport_2d.w1(p, q, max_points)
+    mix_p, mix_q = components_2d.components(p), components_2d.components(q)
+    apart = _separated(mix_p, mix_q)
+    if apart and name == "tv":
+        return 1.0
+    if apart and name == "js":
+        return _LOG2
+    # KL of separated laws: the integral over P's box alone, in P's coordinates
+    c, s = _frame([mix_p], [p]) if apart else _frame([mix_p, mix_q], [p, q])
+    mp, mq = _marginal_parts(components_2d.moved(mix_p, c, s)), _marginal_parts(components_2d.moved(mix_q, c, s))
+    xedges = _axis_edges(mp) if apart else np.concatenate([_axis_edges(mp), _axis_edges(mq)])
 
     def inner(x, _row):
         # one inner 1-D integral over y per outer node x
         xs = x.ravel()
         rows_p, rows_q = _conditional_rows(mp, xs), _conditional_rows(mq, xs)
-        panels = quadrature.panels_from_edges(_inner_edges(rows_p, rows_q))
+        panels = quadrature.panels_from_edges(_inner_edges(rows_p, None if apart else rows_q))
         return one_d.integrate(name, panels, rows_p, rows_q, xs.size, **INNER_TOL).reshape(x.shape)
 
     value = float(quadrature.adaptive(inner, quadrature.panels_from_edges([xedges]), 1, **OUTER_TOL)[0])
     return float(np.clip(value, *RANGES[name]))
 
 
+# -- coordinates ----------------------------------------------------------------------------
+def _separated(mix_p, mix_q):
+    """Whether the boxes of the two laws do not meet: then TV = 1 and JS = ln 2 within 1e-18."""
+    (lo_p, hi_p), (lo_q, hi_q) = components_2d.box([mix_p]), components_2d.box([mix_q])
+    return bool(np.any((hi_p < lo_q) | (hi_q < lo_p)))
+
+
+def _frame(mixes, laws):
+    """``(c, s)``: centre (per axis) and unit of the coordinates in which the cubature runs.
+
+    ``c`` is the centre of the laws' box where that centre lies more than 16 box widths from the
+    origin, 0 otherwise; ``s`` a power of two near the smallest marginal standard deviation. A law
+    with a component farther than ``pairs.MAX_OFFSET`` of its standard deviations from ``c``, or a
+    pair whose scales differ by more than ``pairs.MAX_SCALE_RATIO``, is refused.
+    """
+    lo, hi = components_2d.box(mixes)
+    centre = 0.5 * lo + 0.5 * hi
+    c = np.where(np.abs(centre) > 16.0 * (hi - lo), centre, 0.0)
+    sds = np.concatenate([components_2d.sds(m) for m in mixes])
+    small, large = float(np.min(sds)), float(np.max(sds))
+    if large > MAX_SCALE_RATIO * small:
+        raise NotImplementedError(
+            f"the standard deviations of the components of {' and '.join(map(repr, laws))} range from {small:.3g} "
+            f"to {large:.3g}, more than a factor {MAX_SCALE_RATIO:g}: beyond what the 2-D cubature resolves"
+        )
+    for m, law in zip(mixes, laws):
+        offsets = np.abs(m[1] - c) / components_2d.sds(m)
+        k, axis = np.unravel_index(int(np.argmax(offsets)), offsets.shape)
+        if offsets[k, axis] > MAX_OFFSET:
+            raise NotImplementedError(
+                f"{law!r} has a component at {m[1][k].tolist()}, {offsets[k, axis]:.2g} of its standard deviations "
+                f"from the centre {c.tolist()} of the cubature's coordinates (at most {MAX_OFFSET:g}): the nodes "
+                "would be rounded beyond its accuracy there; estimate the divergence from samples with "
+                "divergences.empirical"
+            )
+    return c, 2.0 ** round(math.log2(small))
+
+
 # -- cubature -------------------------------------------------------------------------------
-def _marginal_parts(d):
-    """(log w, mu_x, sd_x, mu_y, slope, sd_y|x) of each component of a 2-D mixture-like law."""
-    w, mu, cov = d.as_mixture()
+def _marginal_parts(mix):
+    """(log w, mu_x, sd_x, mu_y, slope, sd_y|x) of each component ``(w, mu, cov)``."""
+    w, mu, cov = mix
     sxx, sxy, syy = cov[:, 0, 0], cov[:, 0, 1], cov[:, 1, 1]
     with np.errstate(divide="ignore"):
         logw = np.log(w)
@@ -115,20 +169,33 @@ def _axis_edges(parts):
 
 
 def _conditional_rows(parts, x):
-    """The 1-D mixture in y of the joint density at each outer node x, as ``Rows``."""
+    """The 1-D mixture in y of the joint density at each outer node x, as ``Rows``.
+
+    Only the components whose weight at x is within e^-_KEEP of the largest are kept, packed to
+    the front of each row: away from its own column a component of the ring or the grid weighs
+    e^-100 and less, and evaluating it everywhere would cost most of the cubature.
+    """
     logw, mx, sx, my, slope, sy = parts
     z = (x[:, None] - mx) / sx  # (rows, K)
     logw_x = logw - 0.5 * z * z - np.log(sx) - 0.5 * _LOG_2PI
     mu_y = my + slope * (x[:, None] - mx)
-    rows = Rows(logw=logw_x, mu=mu_y, sd=np.broadcast_to(sy, mu_y.shape))
-    return rows
+    sd_y = np.broadcast_to(sy, mu_y.shape)
+    active = logw_x >= np.max(logw_x, axis=1, keepdims=True) - _KEEP
+    width = int(np.max(np.sum(active, axis=1)))
+    if width < logw_x.shape[1]:
+        idx = np.argsort(~active, axis=1, kind="stable")[:, :width]  # the active components first
+        keep = np.take_along_axis(active, idx, axis=1)
+        logw_x = np.where(keep, np.take_along_axis(logw_x, idx, axis=1), -np.inf)
+        mu_y, sd_y = np.take_along_axis(mu_y, idx, axis=1), np.take_along_axis(sd_y, idx, axis=1)
+    return Rows(logw=logw_x, mu=mu_y, sd=sd_y)
 
 
-def _inner_edges(rows_p, rows_q):
-    """Per-row y edges from the conditional components that matter at that x."""
-    logw = np.concatenate([rows_p.logw, rows_q.logw], axis=1)
-    mu = np.concatenate([rows_p.mu, rows_q.mu], axis=1)
-    sd = np.concatenate([rows_p.sd, rows_q.sd], axis=1)
+def _inner_edges(rows_p, rows_q=None):
+    """Per-row y edges from the conditional components that matter at that x (of P alone for KL)."""
+    rows = [rows_p] if rows_q is None else [rows_p, rows_q]
+    logw = np.concatenate([r.logw for r in rows], axis=1)
+    mu = np.concatenate([r.mu for r in rows], axis=1)
+    sd = np.concatenate([r.sd for r in rows], axis=1)
     active = logw >= np.max(logw, axis=1, keepdims=True) - _DROP
     e = mu[..., None] + sd[..., None] * OFFSETS_2D  # (rows, K, offsets)
     e = np.where(active[..., None], e, np.inf).reshape(e.shape[0], -1)
@@ -137,111 +204,3 @@ def _inner_edges(rows_p, rows_q):
     e = e[:, :width]
     last = np.max(np.where(np.isfinite(e), e, -np.inf), axis=1, keepdims=True)
     return np.where(np.isfinite(e), e, last)
-
-
-# -- transport ------------------------------------------------------------------------------
-#: Largest discretisation of one law, and largest transport problem (cost-matrix entries).
-MAX_CELLS = 15_000
-MAX_COST_ENTRIES = 2_500**2
-#: Largest number of grid cells examined while discretising (a guard against extreme shapes).
-MAX_EXAMINED = 4_000_000
-
-
-def _w1_transport(p, q, max_points):
-    h = _grid_step(p, q, max_points)
-    xa, a = _discretize(p, h)
-    xb, b = _discretize(q, h)
-    # Euclidean cost (not the squared one that ot.dist defaults to), by cdist: ot.dist's
-    # "euclidean" expands |x|^2 + |y|^2 - 2 x.y and loses precision for close points far out
-    cost = distance.cdist(xa, xb)
-    value, log = ot.emd2(a, b, cost, numItermax=10_000_000, log=True)
-    if log["result_code"] != 1:
-        raise RuntimeError(f"optimal transport did not reach the optimum: {log['warning']}")
-    return float(value)
-
-
-def _area(d):
-    """Area of the +-6 sd ellipses of the components (overlaps counted twice); 0 for a segment."""
-    if isinstance(d, ShiftedLine):
-        return 0.0
-    if not hasattr(d, "as_mixture"):
-        raise NotImplementedError(
-            f"no 2-D discretisation for {type(d).__name__}; W1 covers Gaussians, mixtures and ShiftedLine"
-        )
-    w, _, cov = d.as_mixture()
-    return float(np.sum(36.0 * np.pi * np.sqrt(np.linalg.det(cov))[w > 0]))
-
-
-def _count(d, h):
-    if isinstance(d, ShiftedLine):
-        return max(64, int(np.ceil(1.0 / h)))
-    return max(1.0, _area(d) / h**2)
-
-
-def _grid_step(p, q, max_points):
-    """The grid step: as fine as the transport budget allows, each law within MAX_CELLS cells.
-
-    For a fixed budget n_p n_q <= C the worst-case error (h_p + h_q) / sqrt(2) is smallest with
-    h_p = h_q = (A_p A_q / C)^(1/4), A the areas the laws occupy; the two laws then share the
-    grid, which also lets their discretisation errors cancel.
-    """
-    budget = min(MAX_COST_ENTRIES, max_points**2)
-    ap, aq = _area(p), _area(q)
-    h = max((ap * aq / budget) ** 0.25, np.sqrt(max(ap, aq) / MAX_CELLS), 1e-300)
-    while _count(p, h) * _count(q, h) > budget or max(_count(p, h), _count(q, h)) > MAX_CELLS:
-        h *= 1.25
-    return h
-
-
-def _discretize(d, h, order=3):
-    """Points and masses approximating ``d`` on the cells of the grid of step ``h``."""
-    if isinstance(d, ShiftedLine):
-        n = _count(d, h)
-        y = (np.arange(n) + 0.5) / n
-        return np.stack([np.full(n, d.theta), y], axis=1), np.full(n, 1.0 / n)
-    w, mu, cov = d.as_mixture()
-    sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
-    # a component much narrower than a cell is its mean: moving its mass there moves it by
-    # E|X - mu| <= sqrt(tr cov) < h / 4 (the quadrature on the cells would miss it altogether)
-    point = (w > 0) & (np.sqrt(np.sum(sd**2, axis=1)) < h / 4)
-    spread = (w > 0) & ~point
-    if not spread.any():
-        return mu[point], w[point] / w[point].sum()
-    sub = GaussianMixture(weights=w[spread] / w[spread].sum(), means=mu[spread], covs=cov[spread])
-    xs, ms = _cells(sub, h, order)
-    pts = np.concatenate([xs, mu[point]])
-    mass = np.concatenate([ms * w[spread].sum(), w[point]])
-    return pts, mass / mass.sum()
-
-
-def _cells(d, h, order):
-    """Barycentres and masses of the occupied grid cells of a mixture-like 2-D law."""
-    _, mu, cov = d.as_mixture()
-    sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
-    lo, hi = np.floor((mu - 6 * sd) / h).astype(np.int64), np.ceil((mu + 6 * sd) / h).astype(np.int64)
-    examined = int(np.sum(np.prod(hi - lo, axis=1)))
-    if examined > MAX_EXAMINED:
-        raise NotImplementedError(
-            f"W1 by transport would examine {examined} grid cells for {d!r}: its components are too elongated "
-            "or too different in scale from the other law's; estimate W1 from samples with divergences.empirical.w1"
-        )
-    cells = np.unique(
-        np.concatenate(
-            [
-                np.stack(np.meshgrid(np.arange(a[0], b[0]), np.arange(a[1], b[1])), -1).reshape(-1, 2)
-                for a, b in zip(lo, hi)
-            ]
-        ),
-        axis=0,
-    )
-    gx, gw = np.polynomial.legendre.leggauss(order)
-    u = (gx + 1) / 2  # node offsets inside a cell, in cells
-    ox, oy = np.meshgrid(u, u, indexing="ij")
-    pts = (cells[:, None, :] + np.stack([ox.ravel(), oy.ravel()], -1)[None]) * h  # (cells, order^2, 2)
-    ww = np.outer(gw, gw).ravel() * (h / 2) ** 2
-    dens = d.pdf(pts) * ww  # (cells, order^2)
-    mass = dens.sum(axis=1)
-    bary = np.einsum("cn,cnk->ck", dens, pts)
-    keep = mass > 1e-13 * mass.sum()
-    m = mass[keep]
-    return bary[keep] / m[:, None], m / m.sum()

@@ -24,7 +24,7 @@ TOL_1D = 1e-9
 TOL_2D = 1e-6
 #: Stated absolute error of 2-D W1 by optimal transport between discretisations, for laws of
 #: unit scale; see :func:`ot_tolerance` for larger ones.
-TOL_OT = 2e-2
+TOL_OT = 3e-2
 #: Rounding of closed forms and finite sums of O(1) terms: a few hundred ulps, with headroom.
 TOL_SUM = 1e-12
 
@@ -36,13 +36,11 @@ VERY_FEW = settings(max_examples=2)
 
 
 def ot_tolerance(*laws):
-    """The accuracy of 2-D W1 by transport for these laws: TOL_OT times their scale, if above 1.
+    """The stated accuracy of 2-D W1 by transport for these laws: TOL_OT max(1, sigma_max).
 
-    divergences.numeric.two_d states 2e-2 absolute for components of standard deviation up to about
-    1 and "about 1e-2 times the scale otherwise" (the grid step, hence the error, grows with the
-    size of the components). Measured errors reach 1.1e-2 times the largest standard deviation
-    (W1 between N(m, 4.75^2 I) and N(m, 0.5^2 I), m = (0, 1), comes out 0.052 too large), so
-    the unit-scale 2e-2 is scaled instead.
+    divergences.numeric.two_d states 3e-2 max(1, sigma_max), sigma_max the largest standard
+    deviation of any component (the grid step, hence the error, grows with the size of the laws);
+    the largest error measured is 2.3e-2 sigma_max, for a wide Gaussian against a narrow one.
     """
     sd = max(float(np.sqrt(np.linalg.eigvalsh(c).max())) for law in laws for c in law.as_mixture()[2])
     return TOL_OT * max(1.0, sd)
