@@ -8,7 +8,8 @@
 * :mod:`~gan1d.training.history`, :mod:`~gan1d.training.evaluate`,
   :mod:`~gan1d.training.coverage` -- what a run records: losses, estimates, exact divergences,
   modes captured.
-* :mod:`~gan1d.training.run` -- a finished run, saved and loaded without pickle.
+* :mod:`~gan1d.training.run` -- a finished run, saved and loaded without pickle;
+  :mod:`~gan1d.training.run_file` -- the saved file's layout, and every check of it on loading.
 """
 
 from .config import TrainConfig

@@ -6,30 +6,12 @@ import os
 import numpy as np
 import torch
 
-import toys
 from toys import validation
 
-from .config import TrainConfig
-from .generators import module_type
-from .history import History
 from .losses import get_loss
+from .run_file import contents, read
 
 __all__ = ["Run", "load"]
-
-_FORMAT = "gan1d.Run/1"
-#: Toys a saved run's target may be rebuilt as (nothing else is ever constructed on load).
-_TARGETS = {
-    cls.__name__: cls
-    for cls in (
-        toys.Gaussian,
-        toys.GaussianMixture,
-        toys.Uniform,
-        toys.Exponential,
-        toys.ShiftedLine,
-        toys.Discrete,
-        toys.Bernoulli,
-    )
-}
 
 
 class Run:
@@ -98,57 +80,65 @@ class Run:
 
     # -- saving --------------------------------------------------------------------------------
     def save(self, path):
-        """Write the run to ``path`` (``torch.save`` of tensors, numbers and strings only).
+        """Write the run to ``path``: one ``torch.save`` of tensors, numbers and strings, no pickled object.
+
+        The file records the format version (``"gan1d.Run/1"``), the config, the seed, the target
+        (its toy and parameters), both networks' weights and the history; :func:`gan1d.load`
+        reads it back.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Where to write (an existing file is replaced).
 
         Raises
         ------
         TypeError
-            If the generator is not the network its config describes (a module given to
-            :class:`gan1d.Trainer` directly), which :func:`gan1d.load` could not rebuild.
+            If :func:`gan1d.load` could not rebuild the run: the generator is a module given to
+            :class:`gan1d.Trainer` directly, not the network its config describes; the target is
+            not one of the toys of the package ``toys`` (a subclass of one is not); or the seed is
+            not an int.
+        ValueError
+            If a weight is NaN or infinite (a run that diverged), which :func:`gan1d.load` refuses.
         """
-        if not isinstance(self.generator, module_type(self.config.generator)):
-            raise TypeError(
-                f"this run's generator is a {type(self.generator).__name__} given to the Trainer, not the network its "
-                f"config describes ({self.config.generator!r}): gan1d.load could not rebuild it, so it is not saved"
-            )
-        torch.save(
-            {
-                "format": _FORMAT,
-                "config": self.config.to_dict(),
-                "seed": self.seed,
-                "target": {"kind": type(self.target).__name__, "params": _plain(self.target.parameters())},
-                "generator": self.generator.state_dict(),
-                "discriminator": self.discriminator.state_dict(),
-                "history": {
-                    part: {k: torch.as_tensor(v, dtype=torch.float64) for k, v in cols.items()}
-                    for part, cols in (("steps", self.history.steps), ("evals", self.history.evals))
-                },
-            },
-            os.fspath(path),
-        )
+        torch.save(contents(self), os.fspath(path))
 
 
 def load(path, device="cpu"):
-    """Load a run written by :meth:`Run.save`.
+    """Load a run written by :meth:`Run.save`, after checking the whole file.
 
-    Uses ``torch.load(..., weights_only=True)``: only tensors and plain containers are read, so a
-    file cannot run code; the target is rebuilt only from the toys listed in ``_TARGETS``.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    device : {"cpu", "cuda"}
+        Where to put the networks (a run saved on a GPU loads on the CPU).
+
+    Returns
+    -------
+    Run
+        The run that was saved: equal target, config (with ``device``), seed, history and weights.
+
+    Raises
+    ------
+    ValueError
+        If the file is not a run that :meth:`Run.save` wrote. The message starts with
+        ``"not a gan1d run: "`` and names what is wrong: a file torch cannot read, a missing or
+        unexpected key, a format newer than this gan1d reads, a target its toy refuses, a config
+        that does not build, a seed that is not an int, history columns of different lengths or
+        not numbers, weights missing, extra, of the wrong shape or dtype, NaN or infinite.
+        Also (without that prefix) if ``device`` is not ``"cpu"`` or an available ``"cuda"``.
+    OSError
+        If the file cannot be opened (``FileNotFoundError``, ``PermissionError``, ...).
+
+    Notes
+    -----
+    The file is read with ``torch.load(weights_only=True)``: only tensors and plain containers
+    are read, so a file cannot run code, and torch's advice to retry with ``weights_only=False``
+    is not passed on. The target is rebuilt only from a fixed list of toys (the classes of
+    ``toys``), and no network is built before the whole file has been checked.
     """
-    data = torch.load(os.fspath(path), map_location=device, weights_only=True)
-    if not isinstance(data, dict) or data.get("format") != _FORMAT:
-        raise ValueError(f"path {os.fspath(path)!r} is not a run saved by gan1d.Run.save")
-    kind = data["target"]["kind"]
-    if kind not in _TARGETS:
-        raise ValueError(f"target kind must be one of {sorted(_TARGETS)} in a saved run, got {kind!r}")
-    target = _TARGETS[kind](**data["target"]["params"])
-    config = TrainConfig.from_dict({**data["config"], "device": device})
-    init = [torch.Generator(device=device)]
-    generator = config.generator.build(init, target.dim, device)
-    discriminator = config.discriminator.build_critic(init, target.dim, device)
-    generator.load_state_dict(data["generator"])
-    discriminator.load_state_dict(data["discriminator"])
-    history = History(*({k: v.numpy() for k, v in data["history"][p].items()} for p in ("steps", "evals")))
-    return Run(target, config, data["seed"], generator, discriminator, history)
+    return Run(**read(os.fspath(path), device))
 
 
 def _member_module(module, k):
@@ -156,10 +146,6 @@ def _member_module(module, k):
     for p in m.parameters():
         p.data = p.data[k : k + 1].clone()
     return m
-
-
-def _plain(params):
-    return {k: (np.asarray(v).tolist() if isinstance(v, np.ndarray | np.generic) else v) for k, v in params.items()}
 
 
 def _torch_rng(rng, device):

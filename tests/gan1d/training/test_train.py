@@ -4,15 +4,14 @@ Oracles: the closed forms of :mod:`divergences` for the parametric generators (t
 of the WGAN paper, whose W1 to the target line is |theta| and whose JS is ln 2 while theta != 0;
 a location-scale Gaussian, whose law at every step is rebuilt here from the recorded parameters),
 the invariants of the trainer (same seed, same history; member k of an ensemble is the run of seed
-k; a run read back from disk is the run that was written), and inputs built to be wrong.
+k; a run read back from disk is the run that was written: the file's checks are in
+test_run_files.py), and inputs built to be wrong.
 
 Training checks are short seeded runs on small networks with explicit bounds, each justified
 where it is stated; every seeded bound was also checked on other seeds, as the comments say.
 """
 
 import math
-import pathlib
-import pickle
 
 import numpy as np
 import pytest
@@ -119,16 +118,6 @@ def test_location_scale_exact_columns_follow_the_recorded_parameters():
 
 
 # -- Saving and loading ----------------------------------------------------------------------
-class _Payload:
-    """Unpickling this touches ``marker``: a stand-in for arbitrary code in a malicious file."""
-
-    def __init__(self, marker):
-        self.marker = marker
-
-    def __reduce__(self):
-        return (pathlib.Path.touch, (self.marker,))
-
-
 @pytest.fixture(scope="module")
 def ring_run():
     # 300 evaluation samples: the 2-D sample W1 is an exact transport, cubic in the sample size.
@@ -165,24 +154,6 @@ def test_parametric_run_distribution_survives_round_trip(tmp_path):
     assert isinstance(after, toys.Gaussian)
     assert (after.mean, after.std) == (before.mean, before.std)
     assert after.std == abs(run.history["sigma"][-1])
-
-
-def test_load_refuses_pickled_objects(tmp_path):
-    marker = tmp_path / "code-ran"
-    path = tmp_path / "evil.pt"
-    torch.save({"format": "gan1d.Run/1", "payload": _Payload(marker)}, path)
-    with pytest.raises(pickle.UnpicklingError):
-        gan1d.load(path)
-    assert not marker.exists()
-    # The payload is live: a plain (unsafe) torch.load would have run it.
-    torch.load(path, weights_only=False)
-    assert marker.exists()
-
-
-def test_load_rejects_a_file_that_is_not_a_run(tmp_path):
-    torch.save({"weights": torch.zeros(3)}, tmp_path / "other.pt")
-    with pytest.raises(ValueError, match="path"):
-        gan1d.load(tmp_path / "other.pt")
 
 
 # -- Determinism ------------------------------------------------------------------------------
