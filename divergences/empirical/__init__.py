@@ -15,6 +15,13 @@ r"""Divergences estimated from samples, for laws known only through draws (a GAN
 
 All four take sample arrays of shape ``(n,)`` (1-D) or ``(n, d)`` and return a Python float; the
 arrays are checked (numeric, finite, same dimension, enough points) before any work is done.
+They work in coordinates centred and scaled on the pooled sample (by a power of two near its
+spread), so that the estimates do not depend on the units: samples at scale 1e300 or 1e-300, or
+at 1e15 with spread 1, give the estimates of the same samples at unit scale (KL, JS and TV
+unchanged, W1 scaled), exactly when the change of units is exact in floating point (a power of
+two, an offset at which the floats still hold the points). No estimator allocates an array of
+more than :data:`MAX_ENTRIES` entries (histogram cells, transport costs): larger requests raise
+a ``ValueError`` before any allocation.
 
 References
 ----------
@@ -24,8 +31,9 @@ References
    via k-nearest-neighbor distances", IEEE Trans. Inf. Theory 55(5), 2009, pp. 2392-2405.
 """
 
+from .checks import MAX_ENTRIES
 from .histograms import js, tv
 from .knn import kl
 from .transport import MAX_POINTS_OT, w1
 
-__all__ = ["MAX_POINTS_OT", "js", "kl", "tv", "w1"]
+__all__ = ["MAX_ENTRIES", "MAX_POINTS_OT", "js", "kl", "tv", "w1"]

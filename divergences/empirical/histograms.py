@@ -5,7 +5,8 @@ import numbers
 
 import numpy as np
 
-from .checks import pair
+from .checks import MAX_ENTRIES, affordable, pair
+from .coordinates import standardise
 
 __all__ = ["js", "tv"]
 
@@ -109,10 +110,14 @@ def tv(x, y, bins=None):
     Raises
     ------
     TypeError
-        If a sample is not numeric, or ``bins`` is neither None, an int nor edges.
+        If a sample is not numeric, or ``bins`` is neither None, an int nor edges (a bool or a
+        float such as ``10.0`` is not an int).
     ValueError
         If a sample is empty, not finite, not of shape (n,) or (n, d), the dimensions differ,
-        d > 2, ``bins`` is an int < 1, or edges are not increasing or leave points outside.
+        d > 2, ``bins`` is an int < 1, edges are not increasing or leave points outside, or the
+        histogram would have more than :data:`divergences.empirical.MAX_ENTRIES` cells
+        (``bins ** d``: at most 2**28 bins in 1-D, 16384 per axis in 2-D), refused before
+        anything is allocated.
 
     Notes
     -----
@@ -123,7 +128,11 @@ def tv(x, y, bins=None):
 
     **Default binning**: equal-width bins spanning the pooled range of x and y on each axis,
     ``ceil(2 * min(n, m) ** (1 / (d + 2)))`` of them per axis (the Rice rule :math:`2n^{1/3}`
-    in 1-D; :math:`2n^{1/4}` per axis in 2-D).
+    in 1-D; :math:`2n^{1/4}` per axis in 2-D). Equal bins (the default or an int) are built in
+    coordinates scaled by a power of two on each axis of the pooled sample and measured from
+    its minimum, so their edges increase and the estimate does not depend on the units:
+    samples at 1e300, at 1e-300, from -1e308 to 1e308, or at 1e15 with spread 1 are binned as
+    the same points at unit scale.
 
     **Bias.** The plug-in TV is biased upward by sampling noise: even for P = Q, each bin
     contributes about :math:`\sqrt{p_j/(\pi n)}` for n = m, so the bias is of order
@@ -162,42 +171,64 @@ def _histograms(x, y, bins):
             f"js and tv estimate from histograms in d = 1 or 2 only (the number of cells grows like "
             f"bins**d), got d={d} from x.shape={x.shape}; use w1 or kl in higher dimensions"
         )
-    edges = _edges(x, y, bins)
-    for name, s in (("x", x), ("y", y)):
-        for axis, e in enumerate(edges):
-            if s[:, axis].min() < e[0] or s[:, axis].max() > e[-1]:
-                raise ValueError(
-                    f"bins must cover every point: {name} spans [{s[:, axis].min()}, {s[:, axis].max()}] "
-                    f"on axis {axis}, the edges [{e[0]}, {e[-1]}]"
-                )
+    count = _count(bins, n, m, d)
+    if count is None:
+        edges = _given_edges(bins, d)
+        sizes = [e.size - 1 for e in edges]
+        what = f"bins of {' x '.join(map(str, sizes))} cells make a histogram"
+        affordable(math.prod(sizes), what, "pass fewer edges")
+        for name, s in (("x", x), ("y", y)):
+            for axis, e in enumerate(edges):
+                if s[:, axis].min() < e[0] or s[:, axis].max() > e[-1]:
+                    raise ValueError(
+                        f"bins must cover every point: {name} spans [{s[:, axis].min()}, {s[:, axis].max()}] "
+                        f"on axis {axis}, the edges [{e[0]}, {e[-1]}]"
+                    )
+    else:
+        largest = MAX_ENTRIES if d == 1 else math.isqrt(MAX_ENTRIES)
+        what = f"bins={count} per axis in d={d} makes a histogram of {count}**{d} cells"
+        affordable(count**d, what, f"pass bins <= {largest}")
+        # equal bins over the pooled range, in coordinates where it spans less than 1 on each axis: the
+        # edges increase whatever the scale of the samples (whose span may overflow: -1e308 to 1e308);
+        # measured from the pooled minimum, so that exact translates of the samples bin alike
+        x, y, _ = standardise(x, y, per_axis=True)
+        lo = np.minimum(x.min(axis=0), y.min(axis=0))
+        x, y = x - lo, y - lo
+        edges = _equal_edges(np.maximum(x.max(axis=0), y.max(axis=0)), count)
     cx = np.histogramdd(x, bins=edges)[0].astype(np.int64).ravel()
     cy = np.histogramdd(y, bins=edges)[0].astype(np.int64).ravel()
     return cx, cy, n, m
 
 
-def _edges(x, y, bins):
-    """One array of bin edges per axis: the default rule, ``bins`` per axis, or ``bins`` itself."""
-    d = x.shape[1]
+def _count(bins, n, m, d):
+    """The number of equal bins per axis that ``bins`` asks for, or None when it gives edges."""
     if bins is None:
-        count = math.ceil(2 * min(x.shape[0], y.shape[0]) ** (1 / (d + 2)))
-    elif isinstance(bins, numbers.Integral) and not isinstance(bins, bool):
-        count = int(bins)
-        if count < 1:
+        return math.ceil(2 * min(n, m) ** (1 / (d + 2)))
+    boolean = isinstance(bins, (bool, np.bool_))
+    if isinstance(bins, numbers.Integral) and not boolean:
+        if bins < 1:
             raise ValueError(f"bins must be None, an int >= 1 or bin edges, got bins={bins!r}")
-    else:
-        per_axis = [bins] if d == 1 else bins
-        try:
-            edges = [np.asarray(e, dtype=float) for e in per_axis]
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"bins must be None, an int >= 1 or bin edges, got {bins!r}") from exc
-        if len(edges) != d or any(e.ndim != 1 or e.size < 2 for e in edges):
-            want = "an increasing 1-D array" if d == 1 else "a pair of increasing 1-D arrays, one per axis,"
-            raise ValueError(f"bins must be {want} of at least 2 edges for d={d} samples, got {bins!r}")
-        if not all(np.all(np.isfinite(e)) and np.all(np.diff(e) > 0) for e in edges):
-            raise ValueError(f"bin edges must be finite and strictly increasing, got bins={bins!r}")
-        return edges
-    pooled = np.concatenate([x, y])
-    lo, hi = pooled.min(axis=0), pooled.max(axis=0)
-    flat = lo == hi  # every point equal on this axis: one bin of width 1 around it, as numpy does
-    lo, hi = np.where(flat, lo - 0.5, lo), np.where(flat, hi + 0.5, hi)
-    return [np.linspace(lo[i], hi[i], count + 1) for i in range(d)]
+        return int(bins)
+    if boolean or np.isscalar(bins) or (isinstance(bins, np.ndarray) and bins.ndim == 0):
+        raise TypeError(f"bins must be None, an int >= 1 or bin edges, got {bins!r} of type {type(bins).__name__}")
+    return None
+
+
+def _given_edges(bins, d):
+    """``bins`` as one array of edges per axis, checked finite and strictly increasing."""
+    per_axis = [bins] if d == 1 else bins
+    try:
+        edges = [np.asarray(e, dtype=float) for e in per_axis]
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"bins must be None, an int >= 1 or bin edges, got {bins!r}") from exc
+    if len(edges) != d or any(e.ndim != 1 or e.size < 2 for e in edges):
+        want = "an increasing 1-D array" if d == 1 else "a pair of increasing 1-D arrays, one per axis,"
+        raise ValueError(f"bins must be {want} of at least 2 edges for d={d} samples, got {bins!r}")
+    if not all(np.all(np.isfinite(e)) and np.all(e[1:] > e[:-1]) for e in edges):
+        raise ValueError(f"bin edges must be finite and strictly increasing, got bins={bins!r}")
+    return edges
+
+
+def _equal_edges(widths, count):
+    """``count`` equal bins per axis on ``[0, width]`` (on ``[-0.5, 0.5]`` where the width is 0, as numpy)."""
+    return [np.linspace(0.0, w, count + 1) if w > 0 else np.linspace(-0.5, 0.5, count + 1) for w in widths]

@@ -10,7 +10,8 @@ from scipy.spatial import distance
 
 from toys.validation import positive_int
 
-from .checks import pair
+from .checks import affordable, pair
+from .coordinates import TINY, scale_back, standardise
 
 __all__ = ["MAX_POINTS_OT", "w1"]
 
@@ -42,8 +43,11 @@ def w1(x, y, *, max_points=MAX_POINTS_OT):
     TypeError
         If a sample is not numeric or ``max_points`` is not an integer.
     ValueError
-        If a sample is empty, not finite, not of shape (n,) or (n, d), the dimensions differ,
-        or ``d >= 2`` and ``n`` or ``m`` exceeds ``max_points``.
+        If a sample is empty, not finite, not of shape (n,) or (n, d), the dimensions differ;
+        if ``d >= 2`` and ``n`` or ``m`` exceeds ``max_points``, or the cost matrix would have
+        more than :data:`divergences.empirical.MAX_ENTRIES` entries (``n * m``; refused before
+        anything is allocated); or if W1 itself exceeds the largest float (samples near both
+        -1e308 and 1e308).
     RuntimeError
         If the transport solver stops before optimality (it should not below ``max_points``).
 
@@ -66,7 +70,15 @@ def w1(x, y, *, max_points=MAX_POINTS_OT):
     simplex costs about :math:`O(n^3)` time in the worst case and :math:`O(nm)` memory; measured
     on 2-D Gaussians with n = m: 2000 points 0.5 s, 5000 points 3 s and 1.1 GB, 10 000 points
     11 s and 4 GB. Hence the default cap of 5000 points per side; raise ``max_points``
-    deliberately, or subsample.
+    deliberately, or subsample; the cost matrix is capped at
+    :data:`divergences.empirical.MAX_ENTRIES` entries (n m <= 2**28, 16384 points per side)
+    whatever ``max_points``.
+
+    **Units.** Both are computed in coordinates centred and scaled by a power of two ``2**e`` on the pooled
+    sample, and the result multiplied back by ``2**e``: no difference overflows (samples from
+    -1e308 to 1e308) and no distance underflows (samples at 1e-300; costs below :math:`2^{-480}`
+    of the pooled spread are recomputed by ``numpy.hypot``), and scaling both samples by a power
+    of two scales W1 by it exactly.
 
     As an estimator of :math:`W_1(P, Q)` the value is biased upward (for P = Q it is positive):
     the bias decays like :math:`n^{-1/2}` in 1-D and :math:`n^{-1/d}` for d >= 3 [1]_.
@@ -92,20 +104,34 @@ def w1(x, y, *, max_points=MAX_POINTS_OT):
     """
     x, y = pair(x, y)
     cap = positive_int("max_points", max_points)
-    if x.shape[1] == 1:
-        return _w1_sorted(x[:, 0], y[:, 0])
-    for name, s in (("x", x), ("y", y)):
-        if s.shape[0] > cap:
-            raise ValueError(
-                f"{name} has {s.shape[0]} points, more than max_points={cap}: exact transport in d={s.shape[1]} "
-                f"needs O(n^3) time and O(n m) memory (10 000 points per side: ~11 s and 4 GB); subsample "
-                f"{name} or pass a larger max_points"
-            )
+    (n, d), m = x.shape, y.shape[0]
+    if d > 1:
+        for name, size in (("x", n), ("y", m)):
+            if size > cap:
+                raise ValueError(
+                    f"{name} has {size} points, more than max_points={cap}: exact transport in d={d} "
+                    f"needs O(n^3) time and O(n m) memory (10 000 points per side: ~11 s and 4 GB); subsample "
+                    f"{name} or pass a larger max_points"
+                )
+        what = f"x and y have n={n} and m={m} points: the cost matrix of exact transport has n*m"
+        affordable(n * m, what, "subsample x and y")
+    # in coordinates where the pooled sample spans less than 1 (W1 scales by 2**e): no difference
+    # overflows (samples from -1e308 to 1e308) and no distance underflows (samples at 1e-300)
+    x, y, e = standardise(x, y)
+    value = _w1_sorted(x[:, 0], y[:, 0]) if d == 1 else _w1_transport(x, y)
+    return scale_back(value, e, "W1 between x and y")
+
+
+def _w1_transport(x, y):
+    """W1 by exact optimal transport between samples of shape (n, d) and (m, d), d >= 2."""
     a = np.full(x.shape[0], 1.0 / x.shape[0])
     b = np.full(y.shape[0], 1.0 / y.shape[0])
     # Euclidean (not POT's default squared cost), from coordinate differences: ot.dist(metric="euclidean")
     # expands |x|^2 + |y|^2 - 2 x.y, which loses all precision for close points far from the origin
     cost = distance.cdist(x, y, metric="euclidean")
+    # cdist sums squares, which underflow for the tiniest distances: those again, by hypot
+    i, j = np.nonzero(cost < TINY)
+    cost[i, j] = np.hypot.reduce(x[i] - y[j], axis=1)
     value, log = ot.emd2(a, b, cost, numItermax=_OT_ITERATIONS, log=True)
     if log["result_code"] != 1:
         raise RuntimeError(f"ot.emd2 did not reach optimality: {log['warning']}")
