@@ -70,7 +70,10 @@ def real_scalar(name, value):
     """Return ``value`` as a finite Python float, or raise naming ``name``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.ndarray)):
         raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
-    arr = np.asarray(value, dtype=float)
+    try:
+        arr = np.asarray(value, dtype=float)
+    except OverflowError:  # a Python int beyond the largest float
+        raise ValueError(f"{name} must be finite, got {short(value)}, beyond the largest float") from None
     if arr.ndim != 0:
         raise ValueError(f"{name} must be a scalar, got an array of shape {arr.shape}")
     x = float(arr)
@@ -173,6 +176,8 @@ def real_array(name, value, ndim=None):
         raise TypeError(f"{name} must be an array of real numbers, got {short(value)}")
     try:
         arr = np.array(value, dtype=float)
+    except OverflowError:  # a Python int beyond the largest float
+        raise ValueError(f"{name} must contain only finite numbers, got {short(value)}, beyond the largest float") from None
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be an array of real numbers, got {short(value)}") from exc
     if ndim is not None and arr.ndim != ndim:
