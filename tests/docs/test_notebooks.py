@@ -1,7 +1,7 @@
 """The lecture notebooks' shape: committed without outputs, a statement, a parameters cell, checks.
 
-nbmake executes them (``notebooks`` is in the pytest testpaths) and the docs build executes them
-again; these tests check what execution cannot: that what is committed is clean and follows the
+``tests/docs/test_notebooks_run.py`` executes them and the docs build renders the executed
+copies; these tests check what execution cannot: that what is committed is clean and follows the
 layout the docs and CI rely on.
 """
 
