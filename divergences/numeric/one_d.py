@@ -34,7 +34,9 @@ Method
 
 Accuracy: absolute error below 1e-9 (relative 1e-12 for values above 1e3) for the toys and for
 scipy.stats laws with finite variance and bounded densities (the others are refused when
-converted; checked in the tests against ``scipy.integrate.quad``, mpmath and closed forms).
+converted; checked in the tests against ``scipy.integrate.quad``, mpmath and closed forms). W1 is
+integrated in the pair's coordinates and scaled back, so its bound is in units of the pair's
+scale ``s``: max(1e-9 s, 1e-12 W1).
 Refinement stops with ``RuntimeError`` if more than ``quadrature.MAX_PANELS`` panels still need
 it (a divergent integral).
 """

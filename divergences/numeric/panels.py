@@ -9,7 +9,7 @@
   1e-30. Beyond the window, where the support is unbounded, edges double their distance from it
   out to :data:`FAR` (:func:`tail_edges`), so that a density with a polynomial tail, whose
   integrands can decay like a small power, is integrated far enough; what lies beyond is bounded
-  by the quadrature (:mod:`divergences.numeric.tails`).
+  by the quadrature (:mod:`divergences.numeric.remainder`).
 * A discrete law's edges are its atoms.
 
 The finite ends of a support are always edges, so no panel straddles a jump of a density.
