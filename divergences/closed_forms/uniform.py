@@ -46,9 +46,11 @@ def _js_uniform(p, q):
     # add up to (ell / w_p) g(t), g(t) = (1 + t) log(1 + t) - (2 + t) log(1 + t / 2): written
     # with the ratio, no density 1 / w under- or overflows, and g is a series near t = 0, where
     # its two terms cancel to t^2 / 4
+    if p.width > q.width:  # JS is symmetric: make p the narrower law, so r = w_p / w_q <= 1
+        p, q = q, p
     t = _width_difference(p, q) / q.width
     only = _off(p, q) / p.width + _off(q, p) / q.width  # mass of each law off the overlap (0 if equal)
-    both = (ell / p.width) * _g(t)
+    both = (ell / p.width) * _g(t, p.width / q.width)
     return min(LN2, max(0.0, 0.5 * (only * LN2 + both)))
 
 
@@ -62,10 +64,15 @@ def _off(p, q):
     return min(p.width, max(0.0, q.low - p.low) + max(0.0, p.high - q.high))
 
 
-def _g(t):
-    """(1 + t) log(1 + t) - (2 + t) log(1 + t / 2), without cancellation near t = 0."""
+def _g(t, r):
+    """(1 + t) log(1 + t) - (2 + t) log(1 + t / 2) for r = 1 + t in (0, 1], without cancellation.
+
+    Near t = 0 a series in t (given from differences of ends, exact where r rounds to 1); away
+    from it r log r - (1 + r) log((1 + r) / 2) from the ratio r itself, which stays right where
+    t rounds to -1 (widths more than 2^53 apart; r may underflow to 0, where g = ln 2).
+    """
     if abs(t) >= 0.1:
-        return (1.0 + t) * math.log1p(t) - (2.0 + t) * math.log1p(t / 2.0)
+        return (r * math.log(r) if r > 0.0 else 0.0) - (1.0 + r) * (math.log1p(r) - LN2)
     # sum over n >= 2 of (-1)^n (1 - 2^(1 - n)) t^n / (n (n - 1)); 0.1^22 is below 1e-16 of t^2
     return sum((-t) ** n * (1.0 - 2.0 ** (1 - n)) / (n * (n - 1)) for n in range(2, 24))
 

@@ -173,14 +173,19 @@ class AffineMixture(Affine):
     """:class:`Affine` of a Gaussian or a 1-D Gaussian mixture, still a mixture (stacked by ``Rows``)."""
 
     def as_mixture(self):
+        w, m, sd = self.components()
+        return w, m[:, None], (sd * sd)[:, None, None]
+
+    def components(self):
+        """``(weights, means, standard deviations)``, each (K,): the deviations without squaring them,
+        which can underflow where one is far narrower than the scale of the view."""
         w, m, cov = self.law.as_mixture()
-        sd = np.sqrt(cov[:, 0, 0]) / self.s
-        return w, self._from(m), (sd * sd)[:, None, None]
+        return w, self._from(m[:, 0]), np.sqrt(cov[:, 0, 0]) / self.s
 
     def features(self):
-        w, m, cov = self.as_mixture()
+        w, m, sd = self.components()
         keep = w > 0
-        return m[keep, 0], np.sqrt(cov[keep, 0, 0])
+        return m[keep], sd[keep]
 
 
 class AffineDiscrete(DiscreteDistribution):

@@ -29,6 +29,14 @@ LOCAL_Z = 40.0
 _MARGIN = 40.0
 
 
+def _components(d):
+    """Weights, means and standard deviations of a 1-D mixture (a view's own, unsquared, if it has them)."""
+    if hasattr(d, "components"):
+        return d.components()
+    w, m, c = d.as_mixture()
+    return w, m[:, 0], np.sqrt(c[:, 0, 0])
+
+
 def _n_components(d):
     return d.as_mixture()[0].size if hasattr(d, "as_mixture") else 1
 
@@ -49,11 +57,11 @@ class Rows:
             self.mu = np.zeros((len(dists), k))
             self.sd = np.ones((len(dists), k))
             for i, d in enumerate(dists):
-                w, m, c = d.as_mixture()
+                w, m, sd = _components(d)
                 with np.errstate(divide="ignore"):
                     self.logw[i, : w.size] = np.log(w)
-                self.mu[i, : w.size] = m[:, 0]
-                self.sd[i, : w.size] = np.sqrt(c[:, 0, 0])
+                self.mu[i, : w.size] = m
+                self.sd[i, : w.size] = sd
             self._local = {i: _Local(self.logw[i], self.mu[i], self.sd[i]) for i, d in enumerate(dists)
                            if _n_components(d) > LOCAL_ABOVE}  # fmt: skip
 
@@ -95,10 +103,12 @@ class Rows:
     def _logpdf(self, x, row):
         # one component at a time on 2-D arrays, folded with logaddexp: faster than a
         # (panels, nodes, K) temporary and a generic log-sum-exp for the few components of a toy
+        # (z * z may overflow to inf for a component far narrower than its distance: log density -inf)
         out = None
         for k in range(self.mu.shape[1]):
-            z = (x - self.mu[row, k][:, None]) / self.sd[row, k][:, None]
-            term = (self.logw[row, k] - np.log(self.sd[row, k]) - _HALF_LOG_2PI)[:, None] - 0.5 * z * z
+            with np.errstate(over="ignore"):
+                z = (x - self.mu[row, k][:, None]) / self.sd[row, k][:, None]
+                term = (self.logw[row, k] - np.log(self.sd[row, k]) - _HALF_LOG_2PI)[:, None] - 0.5 * z * z
             out = term if out is None else np.logaddexp(out, term)
         return out
 

@@ -89,11 +89,11 @@ def test_the_exponential_repros():
 
 @st.composite
 def uniform_pairs(draw):
-    """Two uniforms of any width at any place, overlapping, nested or apart."""
+    """Two uniforms of any widths (up to 1e40 apart) at any place, overlapping, nested or apart."""
     w1 = 10 ** draw(st.floats(-100, 100))
     a1 = draw(st.floats(-1, 1)) * 10 ** draw(st.floats(-100, 100))
     a2 = a1 + w1 * draw(st.floats(-3, 3))
-    w2 = w1 * 10 ** draw(st.floats(-3, 3))
+    w2 = w1 * 10 ** draw(st.one_of(st.floats(-3, 3), st.floats(-40, 40)))
     assume(max(abs(a1) + w1, abs(a2) + w2) <= 1e150)
     try:
         return Uniform(a1, a1 + w1), Uniform(a2, a2 + w2)
@@ -108,3 +108,9 @@ def test_uniform_kl_and_js(pair):
     args = (p.low, p.high, q.low, q.high)
     assert close(D.kl(p, q), mp.uniform_kl(*args))
     assert close(D.js(p, q), mp.uniform_js(*args))
+
+
+def test_uniform_js_when_the_widths_differ_beyond_double_precision():
+    # (w_p - w_q) / w_q rounds to -1 once the widths differ by more than 2^53 (a domain error once)
+    for args in [(0, 1, 0, 1e16), (0, 1e16, 0, 1), (0, 1, -3e15, 1e16), (0, 1e-140, 0, 1e140)]:
+        assert close(D.js(Uniform(*args[:2]), Uniform(*args[2:])), mp.uniform_js(*args))
