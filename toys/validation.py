@@ -177,7 +177,9 @@ def real_array(name, value, ndim=None):
     try:
         arr = np.array(value, dtype=float)
     except OverflowError:  # a Python int beyond the largest float
-        raise ValueError(f"{name} must contain only finite numbers, got {short(value)}, beyond the largest float") from None
+        raise ValueError(
+            f"{name} must contain only finite numbers, got {short(value)}, beyond the largest float"
+        ) from None
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be an array of real numbers, got {short(value)}") from exc
     if ndim is not None and arr.ndim != ndim:

@@ -83,14 +83,20 @@ def evaluate_many(names, ps, qs):
     near = [i for i, a in enumerate(apart) if not a]
     if near:
         views = [standardise(ps[i], qs[i]) for i in near]
-        try:
-            values = _integrate_rows(names, [v[0] for v in views], [v[1] for v in views])
-        except TailTooHeavy as exc:
-            i = near[exc.row]
-            raise TailTooHeavy(f"{exc.name}({ps[i]!r}, {qs[i]!r}): {exc}") from None
-        scales = np.array([v[3] for v in views])
-        for name in names:
-            out[name][near] = values[name] * (scales if name == "w1" else 1.0)
+        # W1 in units of the wider law where the scales differ much (pairs.standardise)
+        wide = [standardise(ps[i], qs[i], unit="large") for i in near] if "w1" in names else views
+        groups = [(names, views)] if wide is views else [([n for n in names if n != "w1"], views), (["w1"], wide)]
+        for group, rows in groups:
+            if not group:
+                continue
+            try:
+                values = _integrate_rows(group, [v[0] for v in rows], [v[1] for v in rows])
+            except TailTooHeavy as exc:
+                i = near[exc.row]
+                raise TailTooHeavy(f"{exc.name}({ps[i]!r}, {qs[i]!r}): {exc}") from None
+            scales = np.array([v[3] for v in rows])
+            for name in group:
+                out[name][near] = values[name] * (scales if name == "w1" else 1.0)
     far = [i for i, a in enumerate(apart) if a]
     if far:
         for name, values in _separated(names, [ps[i] for i in far], [qs[i] for i in far]).items():

@@ -59,6 +59,11 @@ MAX_LEVELS = 40
 #: Panels still being refined, beyond which the integral is declared not to converge.
 MAX_PANELS = 2_000_000
 _BISECTIONS = 60
+_WHY = (
+    "the integrand is not resolved to the promised accuracy: it may be singular, its integral infinite, or its "
+    "structure too fine for the scale of the pair's coordinates; estimate the divergence from samples with "
+    "divergences.empirical"
+)
 
 
 def panels_from_edges(edges):
@@ -111,8 +116,8 @@ def adaptive(f, panels, n_rows, atol=ATOL, rtol=RTOL):
             break
         if a.size > MAX_PANELS:
             raise RuntimeError(
-                f"the quadrature did not converge: {a.size} panels still need refining after {level} halvings; "
-                "the integral may be infinite or the integrand singular"
+                f"the quadrature did not converge: {a.size} panels still need refining after {level} halvings "
+                f"({_WHY})"
             )
         if fx is None:
             fx = f(nodes(a, b)[0], row)  # (panels, 21) or (components, panels, 21)
@@ -133,7 +138,7 @@ def adaptive(f, panels, n_rows, atol=ATOL, rtol=RTOL):
     if np.any(forced > np.maximum(1e-10, 1e-10 * size)):
         raise RuntimeError(
             "the quadrature did not converge: panels narrowed to the limit still carry an estimated error of "
-            f"{forced.max():.3g}; the integral may be infinite or the integrand singular"
+            f"{forced.max():.3g} ({_WHY})"
         )
     return total
 
