@@ -178,6 +178,12 @@ def expected_sample_loss(theta, theta_star, m, distance="w1"):
     :math:`E|k/m - \theta| \ge |\theta^* - \theta|`, piecewise linear with kinks at the k/m,
     minimised at a median of k/m (:func:`expected_sample_argmin`) [1]_.
 
+    References
+    ----------
+    .. [1] M. G. Bellemare, I. Danihelka, W. Dabney, S. Mohamed, B. Lakshminarayanan, S. Hoyer,
+       R. Munos, "The Cramér Distance as a Solution to Biased Wasserstein Gradients",
+       arXiv:1705.10743 (2017), Sections 3 and 4.
+
     Examples
     --------
     One draw (m = 1) of :math:`B(0.6)`: the minibatch is B(0) or B(1), so the expected W1 loss is
@@ -226,6 +232,12 @@ def expected_sample_gradient(theta, theta_star, m, distance="w1"):
     the second equal to the true gradient :func:`true_gradient` (unbiased), the first not:
     the true one is :math:`\operatorname{sign}(\theta - \theta^*)`, of size 1 [1]_.
 
+    References
+    ----------
+    .. [1] M. G. Bellemare, I. Danihelka, W. Dabney, S. Mohamed, B. Lakshminarayanan, S. Hoyer,
+       R. Munos, "The Cramér Distance as a Solution to Biased Wasserstein Gradients",
+       arXiv:1705.10743 (2017), Sections 3 and 4.
+
     Examples
     --------
     >>> from divergences.transport import expected_sample_gradient, true_gradient
@@ -267,9 +279,17 @@ def expected_sample_argmin(theta_star, m, distance="w1"):
     k/m: from the smallest atom :math:`x_j` with :math:`F(x_j) \ge 1/2` (``scipy.stats.binom.cdf``)
     to the next atom if :math:`F(x_j) = 1/2` (within 1e-12: the loss is then flat on the interval
     to that accuracy), as for :math:`\theta^* = 1/2` and odd m, or :math:`(1 - \theta^*)^m = 1/2`. The median of a
-    binomial is :math:`\lfloor m\theta^* \rfloor` or :math:`\lceil m\theta^* \rceil` [3]_, so the
+    binomial is :math:`\lfloor m\theta^* \rfloor` or :math:`\lceil m\theta^* \rceil` [2]_, so the
     minimiser is :math:`\theta^*` when :math:`m\theta^*` is an integer and otherwise a multiple of
     1/m at most 1/m away: the sample W1 loss leads SGD to the wrong model [1]_.
+
+    References
+    ----------
+    .. [1] M. G. Bellemare, I. Danihelka, W. Dabney, S. Mohamed, B. Lakshminarayanan, S. Hoyer,
+       R. Munos, "The Cramér Distance as a Solution to Biased Wasserstein Gradients",
+       arXiv:1705.10743 (2017), Sections 3 and 4.
+    .. [2] R. Kaas, J. M. Buhrman, "Mean, median and mode in binomial distributions", Statistica
+       Neerlandica 34 (1980).
 
     Examples
     --------
