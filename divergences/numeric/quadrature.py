@@ -116,8 +116,7 @@ def adaptive(f, panels, n_rows, atol=ATOL, rtol=RTOL):
             break
         if a.size > MAX_PANELS:
             raise RuntimeError(
-                f"the quadrature did not converge: {a.size} panels still need refining after {level} halvings "
-                f"({_WHY})"
+                f"the quadrature did not converge: {a.size} panels still need refining after {level} halvings ({_WHY})"
             )
         if fx is None:
             fx = f(nodes(a, b)[0], row)  # (panels, 21) or (components, panels, 21)
