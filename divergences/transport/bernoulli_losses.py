@@ -11,7 +11,7 @@ References
 ----------
 .. [1] M. G. Bellemare, I. Danihelka, W. Dabney, S. Mohamed, B. Lakshminarayanan, S. Hoyer,
    R. Munos, "The Cramér Distance as a Solution to Biased Wasserstein Gradients",
-   arXiv:1705.10743 (2017), Section 4.
+   arXiv:1705.10743 (2017) (the Cramér distance).
 .. [2] G. J. Székely, M. L. Rizzo, "Energy statistics: A class of statistics based on
    distances", J. Statist. Plann. Inference 143 (2013), Section 2.
 """

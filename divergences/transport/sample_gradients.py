@@ -33,8 +33,8 @@ References
 ----------
 .. [1] M. G. Bellemare, I. Danihelka, W. Dabney, S. Mohamed, B. Lakshminarayanan, S. Hoyer,
    R. Munos, "The Cramér Distance as a Solution to Biased Wasserstein Gradients",
-   arXiv:1705.10743 (2017), Section 3 (unbiased sample gradients; Theorem 1, the Wasserstein
-   case) and Section 4 (the Cramér distance).
+   arXiv:1705.10743 (2017): the property of unbiased sample gradients, which the Wasserstein
+   metric lacks and the Cramér distance has.
 .. [2] G. J. Székely, M. L. Rizzo, "Energy statistics: A class of statistics based on
    distances", J. Statist. Plann. Inference 143 (2013), Section 2.
 .. [3] R. Kaas, J. M. Buhrman, "Mean, median and mode in binomial distributions", Statistica
