@@ -32,8 +32,25 @@ References
 """
 
 from .checks import MAX_ENTRIES
+from .energy_distance import energy
+from .gaussian_fit import frechet
 from .histograms import js, tv
+from .kernels import KERNELS, mmd
 from .knn import kl
-from .transport import MAX_POINTS_OT, w1
+from .sliced import sliced_w
+from .transport import MAX_POINTS_OT, w1, w2
 
-__all__ = ["MAX_ENTRIES", "MAX_POINTS_OT", "js", "kl", "tv", "w1"]
+__all__ = [
+    "KERNELS",
+    "MAX_ENTRIES",
+    "MAX_POINTS_OT",
+    "energy",
+    "frechet",
+    "js",
+    "kl",
+    "mmd",
+    "sliced_w",
+    "tv",
+    "w1",
+    "w2",
+]
