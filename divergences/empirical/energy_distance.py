@@ -55,7 +55,7 @@ def energy(x, y):
     a finite sum over the sorted pooled sample, as scipy computes it: :math:`O((n+m)\log(n+m))`
     and no cancellation.
     **d-D**: the three sums of Euclidean distances, in blocks of at most
-    :data:`divergences.empirical.pairwise.BLOCK_ENTRIES` distances (never the n x m matrix
+    2**20 distances (``pairwise.BLOCK_ENTRIES``; never the n x m matrix
     whole), :math:`O((n + m)^2 d)` time (n = m = 20 000 in 2-D: 4 s on one core, 35 MiB); the
     difference of the sums loses digits when the samples are close (about 1e-16 of the mean
     distance is lost, absolutely), and is clipped at 0.

@@ -254,6 +254,9 @@ def test_sliced_w_is_the_mean_over_its_directions(seed, n, m, d, count):
     pw1 = np.mean([empirical.w1(x @ t, y @ t) for t in theta.T])
     assert math.isclose(empirical.sliced_w(x, y, count, rng=seed), math.sqrt(pw2), rel_tol=1e-9)
     assert math.isclose(empirical.sliced_w(x, y, count, rng=seed, p=1), pw1, rel_tol=1e-9)
+    # every projection is 1-Lipschitz, so each projected W_p, and their mean, is at most W_p
+    assert empirical.sliced_w(x, y, count, rng=seed) <= empirical.w2(x, y) * (1 + 1e-12)
+    assert empirical.sliced_w(x, y, count, rng=seed, p=1) <= empirical.w1(x, y) * (1 + 1e-12)
     # a Generator is the same source as its seed
     assert empirical.sliced_w(x, y, count, rng=np.random.default_rng(seed)) == empirical.sliced_w(x, y, count, seed)
 
