@@ -1,6 +1,7 @@
 """Divergences between probability distributions, exactly.
 
-TV, KL, reverse KL, Jensen-Shannon and Wasserstein-1 between the toys of :mod:`toys` (and frozen
+TV, KL, reverse KL, Jensen-Shannon and Wasserstein-1 (the lecture's five) and the squared
+Hellinger distance between the toys of :mod:`toys` (and frozen
 scipy.stats laws): closed forms where they exist, registered for pairs of types
 (:func:`register`), accurate quadrature otherwise, ``inf`` and ``ln 2`` where the supports say so.
 Around them: :func:`entropy` and :func:`cross_entropy`; divergence-vs-theta curves
@@ -15,12 +16,14 @@ The rest is in topic subpackages, each a step from the name of what it computes:
 * :mod:`divergences.fitting` -- the fits, their basins, and maximum likelihood's consistency;
 * :mod:`divergences.games` -- the GAN and WGAN values by quadrature;
 * :mod:`divergences.bounds` -- the Gaussian W2 and bounds from 1-D projections;
+* :mod:`divergences.generators` -- the f-divergences' generators, conjugates and f-GAN activations;
 * :mod:`divergences.numeric` -- the numeric path alone (quadrature, cubature, transport);
 * :mod:`divergences.closed_forms` -- the registered closed forms, one module per family.
 """
 
-from . import bounds, discrimination, empirical, fitting, games, numeric, transport  # noqa: F401  (subpackages)
+from . import bounds, discrimination, empirical, fitting, games, generators, numeric, transport  # noqa: F401  (subpackages)
 from .curves import curves, plot
+from .f_divergences import hellinger
 from .fitting import fit_forward_kl, fit_reverse_kl
 from .functions import js, kl, reverse_kl, tv, w1
 from .information import cross_entropy, entropy
@@ -33,6 +36,7 @@ __all__ = [
     "entropy",
     "fit_forward_kl",
     "fit_reverse_kl",
+    "hellinger",
     "js",
     "kl",
     "plot",

@@ -10,7 +10,7 @@ numeric cases are evaluated theta by theta.
 import numpy as np
 
 from . import closed_forms  # noqa: F401  (registers the closed forms)
-from .evaluate import NAMES, QUANTITIES, evaluate
+from .evaluate import ALL_NAMES, NAMES, QUANTITIES, evaluate
 from .laws import as_toy
 
 
@@ -26,7 +26,8 @@ def curves(family, thetas, reference, names=NAMES):
     reference : toy or frozen scipy.stats law
         The data law P, of the same dimension as the family.
     names : sequence of str
-        Any of ``"tv", "kl", "reverse_kl", "js", "w1"``.
+        Any of :data:`divergences.evaluate.ALL_NAMES`; by default the lecture's five,
+        ``"tv", "kl", "reverse_kl", "js", "w1"``.
 
     Returns
     -------
@@ -73,8 +74,8 @@ def curves(family, thetas, reference, names=NAMES):
         raise ValueError(f"thetas must be a finite 1-D array, got {np.asarray(thetas)!r}")
     names = [names] if isinstance(names, str) else list(names)
     for name in names:
-        if name not in NAMES:
-            raise ValueError(f"names must be among {NAMES}, got {name!r}")
+        if name not in QUANTITIES:
+            raise ValueError(f"names must be among {ALL_NAMES}, got {name!r}")
     ref = as_toy(reference, "reference")
     models = []
     for th in map(float, t):

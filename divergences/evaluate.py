@@ -18,7 +18,7 @@ from .laws import check_pair
 from .numeric import one_d, two_d
 from .registry import REGISTRIES, Registry
 
-__all__ = ["NAMES", "QUANTITIES", "Quantity", "evaluate", "method"]
+__all__ = ["ALL_NAMES", "NAMES", "QUANTITIES", "Quantity", "evaluate", "method"]
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,12 @@ QUANTITIES = {
     "reverse_kl": Quantity("reverse_kl", REGISTRIES["kl"], True, r"KL$(Q_\theta\,\|\,P)$"),
     "js": Quantity("js", REGISTRIES["js"], False, r"JS$(P, Q_\theta)$"),
     "w1": Quantity("w1", REGISTRIES["w1"], False, r"$W_1(P, Q_\theta)$"),
+    "hellinger": Quantity("hellinger", REGISTRIES["hellinger"], False, r"$H^2(P, Q_\theta)$"),
 }
-#: The divergences, in the order of the lecture.
-NAMES = tuple(QUANTITIES)
+#: The divergences of the lecture, in its order (the default of :func:`divergences.curves`).
+NAMES = ("tv", "kl", "reverse_kl", "js", "w1")
+#: Every divergence the evaluator computes: the lecture's and the atlas's.
+ALL_NAMES = tuple(QUANTITIES)
 
 
 def evaluate(names, ps, qs, closed_forms=True):
@@ -123,7 +126,8 @@ def method(name, p, q):
 
     Parameters
     ----------
-    name : {"tv", "kl", "reverse_kl", "js", "w1"}
+    name : str
+        A key of :data:`QUANTITIES` (:data:`ALL_NAMES`).
     p, q : toys or frozen scipy.stats laws
         Two laws of the same dimension, converted as the scalar functions convert them.
 
@@ -141,7 +145,7 @@ def method(name, p, q):
         Where :func:`evaluate` would: no closed form, and no numeric path for the pair.
     """
     if name not in QUANTITIES:
-        raise ValueError(f"name must be one of {NAMES}, got {name!r}")
+        raise ValueError(f"name must be one of {ALL_NAMES}, got {name!r}")
     p, q = check_pair(p, q)
     quantity = QUANTITIES[name]
     a, b = (q, p) if quantity.swapped else (p, q)

@@ -120,6 +120,7 @@ REGISTRIES = {
     "kl": Registry("kl"),
     "js": Registry("js", symmetric=True),
     "w1": Registry("w1", symmetric=True),
+    "hellinger": Registry("hellinger", symmetric=True),
     "entropy": Registry("entropy", arity=1),
     "cross_entropy": Registry("cross_entropy"),
 }
@@ -130,7 +131,7 @@ def register(name, *types):
 
     Parameters
     ----------
-    name : {"tv", "kl", "js", "w1", "entropy", "cross_entropy"}
+    name : {"tv", "kl", "js", "w1", "hellinger", "entropy", "cross_entropy"}
         The quantity (reverse KL is KL with the arguments swapped: register ``"kl"``).
     *types : type
         The classes (or base classes) of the arguments: two, or one for ``"entropy"``.

@@ -14,7 +14,7 @@ from . import one_d, quadrature, transport_2d, two_d
 __all__ = ["compute", "one_d", "quadrature", "transport_2d", "two_d"]
 
 #: The divergences the numeric path computes.
-NAMES = ("tv", "kl", "reverse_kl", "js", "w1")
+NAMES = ("tv", "kl", "reverse_kl", "js", "w1", "hellinger")
 
 
 def compute(name, p, q):
@@ -22,7 +22,7 @@ def compute(name, p, q):
 
     Parameters
     ----------
-    name : {"tv", "kl", "reverse_kl", "js", "w1"}
+    name : {"tv", "kl", "reverse_kl", "js", "w1", "hellinger"}
     p, q : toys or frozen scipy.stats laws
         Two laws of the same dimension, 1 or 2.
 

@@ -53,7 +53,8 @@ __all__ = ["RANGES", "Rows", "evaluate", "evaluate_many", "integrate", "panel_ed
 
 _LOG2 = float(np.log(2.0))
 #: Range of each divergence; rounding can push a quadrature slightly outside it.
-RANGES = {"kl": (0.0, np.inf), "reverse_kl": (0.0, np.inf), "js": (0.0, _LOG2), "tv": (0.0, 1.0), "w1": (0.0, np.inf)}
+RANGES = {"kl": (0.0, np.inf), "reverse_kl": (0.0, np.inf), "js": (0.0, _LOG2), "tv": (0.0, 1.0), "w1": (0.0, np.inf),
+          "hellinger": (0.0, 1.0)}  # fmt: skip
 
 
 def evaluate(name, ps, qs):
@@ -169,7 +170,7 @@ def _separated(names, ps, qs):
     """The divergences of pairs whose windows do not meet (:func:`divergences.numeric.pairs.separated`)."""
     out = {}
     for name in names:
-        if name == "tv":
+        if name in ("tv", "hellinger"):
             out[name] = np.ones(len(ps))
         elif name == "js":
             out[name] = np.full(len(ps), _LOG2)
@@ -251,10 +252,19 @@ def _js_pointwise(lp, lq):
     return 0.5 * (fp + fq)
 
 
+def _hellinger_pointwise(lp, lq):
+    """(sqrt p - sqrt q)^2 / 2 as q expm1((log p - log q) / 2)^2 / 2: no cancellation where p ~ q."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        big, small = np.maximum(lp, lq), np.minimum(lp, lq)
+        d = np.where(big > -np.inf, 0.5 * (small - big), 0.0)
+        return np.where(big > -np.inf, 0.5 * np.exp(big) * np.expm1(d) ** 2, 0.0)
+
+
 _SMOOTH = {
     "kl": lambda lp, lq: _kl_pointwise(lp, lq),
     "reverse_kl": lambda lp, lq: _kl_pointwise(lq, lp),
     "js": _js_pointwise,
+    "hellinger": _hellinger_pointwise,
 }
 
 

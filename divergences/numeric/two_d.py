@@ -94,7 +94,7 @@ def evaluate(name, p, q, max_points=transport_2d.MAX_POINTS):
         return transport_2d.w1(p, q, max_points)
     mix_p, mix_q = components_2d.components(p), components_2d.components(q)
     apart = _separated(mix_p, mix_q)
-    if apart and name == "tv":
+    if apart and name in ("tv", "hellinger"):
         return 1.0
     if apart and name == "js":
         return _LOG2

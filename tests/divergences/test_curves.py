@@ -55,7 +55,7 @@ def test_curves_kl_is_kl_of_reference_to_model():
         ({"family": 3}, TypeError, "family"),
         ({"thetas": [0.0, math.nan]}, ValueError, "thetas"),
         ({"thetas": [[0.0, 1.0]]}, ValueError, "thetas"),
-        ({"names": ["hellinger"]}, ValueError, "names"),
+        ({"names": ["bhattacharyya"]}, ValueError, "names"),
         ({"family": lambda t: ShiftedLine(t)}, ValueError, "dim"),
         ({"family": lambda t: "model"}, TypeError, "family"),
     ],

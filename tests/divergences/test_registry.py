@@ -79,7 +79,7 @@ def test_no_two_registrations_are_ambiguous_for_the_toys():
 @pytest.mark.parametrize(
     ("args", "error", "match"),
     [
-        (("hellinger", Gaussian, Gaussian), ValueError, "name"),
+        (("bhattacharyya", Gaussian, Gaussian), ValueError, "name"),
         (("kl", "Gaussian", Gaussian), TypeError, "type_p"),
         (("kl", Gaussian), TypeError, "2 law"),
         (("entropy", Gaussian, Gaussian), TypeError, "1 law"),

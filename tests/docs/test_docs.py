@@ -16,6 +16,7 @@ NAMESPACES = [
     "divergences",
     "divergences.registry",
     "divergences.evaluate",
+    "divergences.generators",
     "divergences.numeric",
     "divergences.discrimination",
     "divergences.fitting",
