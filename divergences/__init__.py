@@ -1,7 +1,7 @@
 """Divergences between probability distributions, exactly.
 
 TV, KL, reverse KL, Jensen-Shannon and Wasserstein-1 (the lecture's five) and the squared
-Hellinger distance between the toys of :mod:`toys` (and frozen
+Hellinger distance, Pearson's chi-squared and the Rényi divergences between the toys of :mod:`toys` (and frozen
 scipy.stats laws): closed forms where they exist, registered for pairs of types
 (:func:`register`), accurate quadrature otherwise, ``inf`` and ``ln 2`` where the supports say so.
 Around them: :func:`entropy` and :func:`cross_entropy`; divergence-vs-theta curves
@@ -23,13 +23,14 @@ The rest is in topic subpackages, each a step from the name of what it computes:
 
 from . import bounds, discrimination, empirical, fitting, games, generators, numeric, transport  # noqa: F401  (subpackages)
 from .curves import curves, plot
-from .f_divergences import hellinger
+from .f_divergences import chi2, hellinger, renyi
 from .fitting import fit_forward_kl, fit_reverse_kl
 from .functions import js, kl, reverse_kl, tv, w1
 from .information import cross_entropy, entropy
 from .registry import register
 
 __all__ = [
+    "chi2",
     "cross_entropy",
     "curves",
     "empirical",
@@ -41,6 +42,7 @@ __all__ = [
     "kl",
     "plot",
     "register",
+    "renyi",
     "reverse_kl",
     "tv",
     "w1",

@@ -11,10 +11,11 @@ import numpy as np
 
 from . import closed_forms  # noqa: F401  (registers the closed forms)
 from .evaluate import ALL_NAMES, NAMES, QUANTITIES, evaluate
+from .f_divergences import _order
 from .laws import as_toy
 
 
-def curves(family, thetas, reference, names=NAMES):
+def curves(family, thetas, reference, names=NAMES, *, alpha=None):
     r"""Divergences between a reference law and a one-parameter family, for many theta.
 
     Parameters
@@ -28,6 +29,8 @@ def curves(family, thetas, reference, names=NAMES):
     names : sequence of str
         Any of :data:`divergences.evaluate.ALL_NAMES`; by default the lecture's five,
         ``"tv", "kl", "reverse_kl", "js", "w1"``.
+    alpha : float, optional
+        The order of ``"renyi"`` (required with it, unused otherwise), as in :func:`divergences.renyi`.
 
     Returns
     -------
@@ -76,6 +79,14 @@ def curves(family, thetas, reference, names=NAMES):
     for name in names:
         if name not in QUANTITIES:
             raise ValueError(f"names must be among {ALL_NAMES}, got {name!r}")
+    params = {}
+    if "renyi" in names:
+        if alpha is None:
+            raise TypeError("names include 'renyi': give its order alpha")
+        params["alpha"] = _order(alpha)
+    if params.get("alpha") == 1.0:  # the limit: KL
+        out = curves(family, thetas, reference, [n if n != "renyi" else "kl" for n in names])
+        return {n: out["kl" if n == "renyi" else n] for n in names}
     ref = as_toy(reference, "reference")
     models = []
     for th in map(float, t):
@@ -87,12 +98,12 @@ def curves(family, thetas, reference, names=NAMES):
         if models[-1].dim != ref.dim:
             raise ValueError(f"family({th!r}) has dim={models[-1].dim} but reference has dim={ref.dim}")
     try:
-        return evaluate(names, [ref] * len(models), models)
+        return evaluate(names, [ref] * len(models), models, **params)
     except Exception:
         # find the first theta that fails alone, and say which it is
         for th, m in zip(map(float, t), models, strict=True):
             try:
-                evaluate(names, [ref], [m])
+                evaluate(names, [ref], [m], **params)
             except Exception as single:
                 raise _at(th, "evaluation", single) from single
         raise

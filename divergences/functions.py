@@ -231,6 +231,6 @@ def w1(p, q):
     return _divergence("w1", p, q)
 
 
-def _divergence(name, p, q):
+def _divergence(name, p, q, **params):
     p, q = check_pair(p, q)
-    return float(evaluate([name], [p], [q])[name][0])
+    return float(evaluate([name], [p], [q], **params)[name][0])

@@ -93,10 +93,14 @@ class Registry:
         """Whether the registrations ``a`` and ``b`` are one symmetric registration and its mirror."""
         return self.symmetric and a == b[::-1] and (a in self._mirrors or b in self._mirrors)
 
-    def closed_form(self, *laws):
-        """The value of the first applicable closed form that does not decline, or ``NotImplemented``."""
+    def closed_form(self, *laws, **params):
+        """The value of the first applicable closed form that does not decline, or ``NotImplemented``.
+
+        ``params`` (the order ``alpha`` of :func:`divergences.renyi`) are passed on to each
+        registered function of a quantity that takes them.
+        """
         for fn in self.candidates(*map(type, laws)):
-            value = fn(*laws)
+            value = fn(*laws, **params)
             if value is not NotImplemented:
                 return float(value)
         return NotImplemented
@@ -108,8 +112,8 @@ class Registry:
 
 def _swapped(fn):
     @functools.wraps(fn)
-    def swapped(p, q):
-        return fn(q, p)
+    def swapped(p, q, **params):
+        return fn(q, p, **params)
 
     return swapped
 
@@ -121,6 +125,8 @@ REGISTRIES = {
     "js": Registry("js", symmetric=True),
     "w1": Registry("w1", symmetric=True),
     "hellinger": Registry("hellinger", symmetric=True),
+    "chi2": Registry("chi2"),
+    "renyi": Registry("renyi"),  # registered functions take (p, q, alpha)
     "entropy": Registry("entropy", arity=1),
     "cross_entropy": Registry("cross_entropy"),
 }
@@ -131,7 +137,7 @@ def register(name, *types):
 
     Parameters
     ----------
-    name : {"tv", "kl", "js", "w1", "hellinger", "entropy", "cross_entropy"}
+    name : {"tv", "kl", "js", "w1", "hellinger", "chi2", "renyi", "entropy", "cross_entropy"}
         The quantity (reverse KL is KL with the arguments swapped: register ``"kl"``).
     *types : type
         The classes (or base classes) of the arguments: two, or one for ``"entropy"``.

@@ -7,6 +7,7 @@ from . import (  # noqa: F401
     gaussian,
     hellinger,
     information,
+    renyi,
     shifted_line,
     smoothed_line,
     uniform,

@@ -9,7 +9,18 @@ ratio, which a caller gives when :math:`1 + t` itself has lost digits.
 
 import math
 
-__all__ = ["t_minus_log1p"]
+import numpy as np
+
+__all__ = ["log1p_ratio", "t_minus_log1p"]
+
+
+def log1p_ratio(x):
+    """ln(1 + x) / x, 1 at x = 0 (elementwise): the Rényi divergences as alpha -> 1."""
+    x = np.asarray(x, dtype=float)
+    small = np.abs(x) < 1e-8
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(small, 1.0 - 0.5 * x, np.log1p(x) / np.where(small, 1.0, x))
+
 
 #: Below this |t| the series is summed (its first omitted term is below 1e-16 relative); above
 #: it, t - log1p(t) loses at most a factor 2/|t| < 200 to cancellation.

@@ -42,6 +42,7 @@ it (a divergent integral).
 """
 
 import numpy as np
+from scipy import special
 
 from . import quadrature
 from .pairs import affine, check_resolution, separated, standardise
@@ -76,9 +77,14 @@ def evaluate(name, ps, qs):
     return evaluate_many([name], ps, qs)[name]
 
 
-def evaluate_many(names, ps, qs):
-    """Several divergences for each pair; returns a dict ``name -> array of shape (B,)``."""
+def evaluate_many(names, ps, qs, alpha=None):
+    """Several divergences for each pair; returns a dict ``name -> array of shape (B,)``.
+
+    ``alpha``: the order of ``"renyi"`` (between 0 and 1 on this path; see :func:`renyi_parts`).
+    """
     ps, qs = list(ps), list(qs)
+    if "renyi" in names:
+        return _with_renyi(names, ps, qs, alpha)
     out = {name: np.full(len(ps), np.nan) for name in names}
     apart = [separated(p, q) for p, q in zip(ps, qs, strict=True)]
     near = [i for i, a in enumerate(apart) if not a]
@@ -105,10 +111,11 @@ def evaluate_many(names, ps, qs):
     return {name: np.clip(out[name], *RANGES[name]) for name in names}
 
 
-def _integrate_rows(names, ps, qs, owners=None):
+def _integrate_rows(names, ps, qs, owners=None, alpha=None):
     """The divergences of each pair by quadrature on its row's panels.
 
-    ``owners``, if given, names for each row the one law whose window (and tails) alone is used.
+    ``owners``, if given, names for each row the one law whose window (and tails) alone is used;
+    ``alpha``, the order of the Rényi integrals ``"renyi_t"`` and ``"renyi_s"``.
     """
     cache = {}
     edges = [row_edges(p, q, cache) if owners is None else _own_edges(o, cache) for p, q, o
@@ -118,7 +125,7 @@ def _integrate_rows(names, ps, qs, owners=None):
     raw = {}
     smooth = [n for n in names if n in _SMOOTH]
     if smooth:  # one evaluation of both densities serves KL, reverse KL and JS
-        integrand = _smooth_integrands(smooth, rows_p, rows_q)
+        integrand = _smooth_integrands(smooth, rows_p, rows_q, alpha)
         values = quadrature.adaptive(integrand, panels, len(ps))
         tails = _tails(ps, qs, owners, edges, cache)
         if tails:
@@ -236,6 +243,45 @@ def integrate(name, panels, p, q, n_rows, **tol):
     raise ValueError(f"name must be one of {tuple(RANGES)}, got {name!r}")
 
 
+def _with_renyi(names, ps, qs, alpha):
+    """Rényi of order ``alpha`` in (0, 1) from its two integrals (:func:`renyi_parts`), and the rest."""
+    if alpha is None or not 0.0 < alpha < 1.0:
+        raise NotImplementedError(
+            f"the numeric path computes the Rényi divergence for orders in (0, 1), not alpha={alpha!r}: for "
+            "alpha > 1 whether the integral of p^alpha q^(1-alpha) converges depends on the tails, which it does not "
+            "yet decide"
+        )
+    for p, q in zip(ps, qs, strict=True):
+        if separated(p, q):
+            raise NotImplementedError(
+                f"renyi({p!r}, {q!r}): the two laws lie so far apart that the integral of p^alpha q^(1-alpha) has "
+                "its mass between their windows, where the quadrature places no panels"
+            )
+    others = [n for n in names if n != "renyi"]
+    out = evaluate_many(others, ps, qs) if others else {}
+    out["renyi"] = renyi_parts(ps, qs, alpha)
+    return out
+
+
+def renyi_parts(ps, qs, alpha):
+    r"""Rényi divergence of order ``alpha`` in (0, 1) for each pair, from two integrals.
+
+    With :math:`c = lpha - 1` and :math:`L = \ln(p/q)`: :math:`T = E_P[L\,\mathrm{exprel}(cL)]`
+    gives :math:`D = T\ln(1 + cT)/(cT)`, accurate where :math:`\int p^lpha q^{1-lpha} = 1 + cT`
+    is near 1; :math:`S = \int p^lpha q^{1-lpha}` itself gives :math:`D = \ln S/c`, accurate
+    where S is small (far-apart laws). The first is used where :math:`|cT| < 1/2`.
+    """
+    from ..closed_forms.elementary import log1p_ratio  # closed_forms imports this module: import late
+
+    c = alpha - 1.0
+    views = [standardise(p, q) for p, q in zip(ps, qs, strict=True)]
+    raw = _integrate_rows(["renyi_t", "renyi_s"], [v[0] for v in views], [v[1] for v in views], alpha=alpha)
+    t, s = np.maximum(raw["renyi_t"], 0.0), raw["renyi_s"]
+    with np.errstate(divide="ignore"):
+        far = np.log(np.clip(s, 0.0, 1.0)) / c
+    return np.maximum(np.where(np.abs(c * t) < 0.5, t * log1p_ratio(c * t), far), 0.0)
+
+
 # -- the integrands, from log densities so that they stay finite where densities underflow ---
 def _kl_pointwise(lp, lq):
     """p (log p - log q) as sign * exp(log p + log|log p - log q|): finite far beyond where p underflows."""
@@ -260,18 +306,37 @@ def _hellinger_pointwise(lp, lq):
         return np.where(big > -np.inf, 0.5 * np.exp(big) * np.expm1(d) ** 2, 0.0)
 
 
+def _renyi_t_pointwise(lp, lq, alpha):
+    """p L exprel(c L), L = log p - log q, c = alpha - 1: (p^alpha q^(1-alpha) - p) / c, written to stay finite."""
+    c = alpha - 1.0
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        d = np.where(lp > -np.inf, lp - lq, 0.0)
+        big = c * d > 1.0  # (alpha < 1: p far below q) the exponential form, in logs
+        direct = np.exp(lp) * d * special.exprel(np.where(big, 0.0, c * d))
+        logs = (np.exp(lp + c * d) - np.exp(lp)) / c
+        return np.where(lp > -np.inf, np.where(big, logs, direct), 0.0)
+
+
+def _renyi_s_pointwise(lp, lq, alpha):
+    """p^alpha q^(1-alpha), from the log densities."""
+    with np.errstate(invalid="ignore"):
+        return np.exp(alpha * lp + (1.0 - alpha) * lq)
+
+
 _SMOOTH = {
-    "kl": lambda lp, lq: _kl_pointwise(lp, lq),
-    "reverse_kl": lambda lp, lq: _kl_pointwise(lq, lp),
-    "js": _js_pointwise,
-    "hellinger": _hellinger_pointwise,
+    "kl": lambda lp, lq, alpha: _kl_pointwise(lp, lq),
+    "reverse_kl": lambda lp, lq, alpha: _kl_pointwise(lq, lp),
+    "js": lambda lp, lq, alpha: _js_pointwise(lp, lq),
+    "hellinger": lambda lp, lq, alpha: _hellinger_pointwise(lp, lq),
+    "renyi_t": _renyi_t_pointwise,
+    "renyi_s": _renyi_s_pointwise,
 }
 
 
-def _smooth_integrands(names, p, q):
+def _smooth_integrands(names, p, q, alpha=None):
     def f(x, row):
         lp, lq = p.logpdf(x, row), q.logpdf(x, row)
-        return np.stack([_SMOOTH[n](lp, lq) for n in names])
+        return np.stack([_SMOOTH[n](lp, lq, alpha) for n in names])
 
     return f
 

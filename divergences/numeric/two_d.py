@@ -57,6 +57,8 @@ def refusal(name, p, q):
     TV, KL and JS need Gaussians or Gaussian mixtures (laws that describe themselves with
     ``as_mixture``); W1 also takes :class:`toys.ShiftedLine`.
     """
+    if name not in ("tv", "kl", "js", "w1", "hellinger"):
+        return f"the 2-D numeric path computes tv, kl, js, hellinger and w1, not {name}"
     kinds = (ShiftedLine,) if name == "w1" else ()
     for d in (p, q):
         if not (hasattr(d, "as_mixture") or isinstance(d, kinds)):

@@ -46,23 +46,24 @@ def scale(distance):
 @pytest.mark.parametrize("distance", DISTANCES)
 @pytest.mark.parametrize(("theta_star", "m"), [(0.6, 1), (0.6, 7), (0.9, 10), (0.123, 250)])
 def test_expected_loss_and_gradient_against_mpmath(distance, theta_star, m):
-    mpmath.mp.dps = 40
-    p = mpmath.mpf(theta_star)
-    weights = [mpmath.binomial(m, k) * p**k * (1 - p) ** (m - k) for k in range(m + 1)]
-    for theta in (0.0, 0.31, 0.6, 0.77, 1.0):
-        t = mpmath.mpf(theta)
-        d = [mpmath.mpf(k) / m - t for k in range(m + 1)]
-        if distance == "w1":
-            loss = mpmath.fsum(w * abs(x) for w, x in zip(weights, d))
-            grad = mpmath.fsum(-w * mpmath.sign(x) for w, x in zip(weights, d))
-        else:
-            c = scale(distance)
-            loss = c * mpmath.fsum(w * x**2 for w, x in zip(weights, d))
-            grad = -2 * c * mpmath.fsum(w * x for w, x in zip(weights, d))
-        assert expected_sample_loss(theta, theta_star, m, distance) == pytest.approx(float(loss), rel=REL, abs=1e-16)
-        if distance == "w1" and abs(theta * m - round(theta * m)) < 1e-9:
-            continue  # a kink: the float theta is k/m for the module (gradient 0), a hair off it for mpmath
-        assert expected_sample_gradient(theta, theta_star, m, distance) == pytest.approx(float(grad), abs=1e-14)
+    with mpmath.workdps(40):  # locally: a global precision would leak into other tests of the worker
+        p = mpmath.mpf(theta_star)
+        weights = [mpmath.binomial(m, k) * p**k * (1 - p) ** (m - k) for k in range(m + 1)]
+        for theta in (0.0, 0.31, 0.6, 0.77, 1.0):
+            t = mpmath.mpf(theta)
+            d = [mpmath.mpf(k) / m - t for k in range(m + 1)]
+            if distance == "w1":
+                loss = mpmath.fsum(w * abs(x) for w, x in zip(weights, d))
+                grad = mpmath.fsum(-w * mpmath.sign(x) for w, x in zip(weights, d))
+            else:
+                c = scale(distance)
+                loss = c * mpmath.fsum(w * x**2 for w, x in zip(weights, d))
+                grad = -2 * c * mpmath.fsum(w * x for w, x in zip(weights, d))
+            value = expected_sample_loss(theta, theta_star, m, distance)
+            assert value == pytest.approx(float(loss), rel=REL, abs=1e-16)
+            if distance == "w1" and abs(theta * m - round(theta * m)) < 1e-9:
+                continue  # a kink: the float theta is k/m for the module (gradient 0), a hair off it for mpmath
+            assert expected_sample_gradient(theta, theta_star, m, distance) == pytest.approx(float(grad), abs=1e-14)
 
 
 @pytest.mark.parametrize(("theta_star", "m"), [(0.6, 5), (0.9, 3)])
