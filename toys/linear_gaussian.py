@@ -147,6 +147,22 @@ class LinearGaussian:
         -------
         toys.Gaussian
             In ``k`` dimensions (a 1-D Gaussian when ``k == 1``, with a float mean).
+
+        Raises
+        ------
+        ValueError
+            If ``x`` is not one finite point of shape ``(d,)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from toys import LinearGaussian
+        >>> model = LinearGaussian(W=[[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]], sigma=0.5)
+        >>> post = model.posterior([1.0, 2.0, 0.0])
+        >>> bool(np.allclose(post.mean, model.posterior_mean([[1.0, 2.0, 0.0]])[0]))
+        True
+        >>> bool(np.all(np.linalg.eigvalsh(post.cov) < 1))   # narrower than the prior N(0, I)
+        True
         """
         mean = self.posterior_mean(self._one_point(x))
         return Gaussian(mean=mean, cov=self.posterior_cov)
@@ -192,6 +208,18 @@ class LinearGaussian:
             Observations, always 2-D (also for ``d == 1``); ``x`` alone is a sample of :meth:`marginal`.
         z : numpy.ndarray, shape (n, k)
             The latent draws that produced them.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``n`` is not a non-negative integer or ``rng`` is not a seed or Generator.
+
+        Examples
+        --------
+        >>> from toys import LinearGaussian
+        >>> x, z = LinearGaussian(W=[[1.0], [2.0], [0.5]]).sample(4, rng=0)
+        >>> x.shape, z.shape
+        ((4, 3), (4, 1))
         """
         n = sample_size(n)
         rng = as_generator(rng)
