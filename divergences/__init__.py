@@ -17,11 +17,12 @@ The rest is in topic subpackages, each a step from the name of what it computes:
 * :mod:`divergences.games` -- the GAN and WGAN values by quadrature;
 * :mod:`divergences.bounds` -- the Gaussian W2 and bounds from 1-D projections;
 * :mod:`divergences.generators` -- the f-divergences' generators, conjugates and f-GAN activations;
+* :mod:`divergences.vae` -- the ELBO, its gap and its gradient estimators, exact on probabilistic PCA;
 * :mod:`divergences.numeric` -- the numeric path alone (quadrature, cubature, transport);
 * :mod:`divergences.closed_forms` -- the registered closed forms, one module per family.
 """
 
-from . import bounds, discrimination, empirical, fitting, games, generators, numeric, transport  # noqa: F401  (subpackages)
+from . import bounds, discrimination, empirical, fitting, games, generators, numeric, transport, vae  # noqa: F401  (subpackages)
 from .curves import curves, plot
 from .f_divergences import chi2, hellinger, renyi
 from .fitting import fit_forward_kl, fit_reverse_kl

@@ -3,7 +3,8 @@
 The laws of the lecture on generative models: Gaussians (1-D and d-D, the 2-D correlated
 Gaussian), Gaussian mixtures (with the :func:`ring` and :func:`grid` mixtures of the mode-collapse
 experiments), Uniform, Exponential, Bernoulli, Discrete, and :class:`ShiftedLine`, the
-parallel-lines family of the WGAN paper.
+parallel-lines family of the WGAN paper. Beside the laws, one latent-variable model,
+:class:`LinearGaussian` (probabilistic PCA), whose marginal and posterior are Gaussians.
 
 Every toy has ``sample(n, rng=None)``, ``dim``, ``mean``, ``var`` (1-D) or ``cov`` (d-D), a
 readable ``repr``, and where they exist ``pdf``/``logpdf`` or ``pmf``/``logpmf``, and ``cdf``/``ppf``
@@ -14,6 +15,7 @@ from .base import ContinuousDistribution, DiscreteDistribution, Distribution, Si
 from .discrete import Bernoulli, Discrete
 from .empirical import empirical_law
 from .gaussian import Gaussian
+from .linear_gaussian import LinearGaussian
 from .mixture import GaussianMixture, grid, ring
 from .shifted_line import ShiftedLine
 from .simple import Exponential, Uniform
@@ -29,6 +31,7 @@ __all__ = [
     "Exponential",
     "Gaussian",
     "GaussianMixture",
+    "LinearGaussian",
     "ShiftedLine",
     "SingularDistribution",
     "SmoothedLine",

@@ -24,6 +24,7 @@ NAMESPACES = [
     "divergences.transport",
     "divergences.transport.duality",
     "divergences.bounds",
+    "divergences.vae",
     "divergences.empirical",
     "gan1d",
     "gan1d.training",
@@ -62,5 +63,6 @@ def test_every_public_subpackage_is_on_the_api_page():
 
 def test_every_page_is_reachable_from_the_index():
     index = (DOCS / "index.md").read_text(encoding="utf-8")
-    for page in ["getting_started", "notation", "divergences/index", "methods", "toys", "gan1d", "api", "notebooks/*"]:
+    pages = ["getting_started", "notation", "divergences/index", "methods", "toys", "vae", "gan1d", "api"]
+    for page in [*pages, "notebooks/*"]:
         assert re.search(rf"^{re.escape(page)}$", index, flags=re.M), page

@@ -23,11 +23,12 @@ def _source(cell):
     return src if isinstance(src, str) else "".join(src)
 
 
-def test_the_lecture_notebooks_are_there():
-    # 01-08 follow the lecture; the notebooks added since are numbered on, each number once
+def test_the_lecture_notebooks_are_there_and_numbered():
+    # 01-08 follow the lecture; later notebooks are numbered on, with gaps allowed (added independently)
     numbers = [nb.name[:2] for nb in LECTURE]
     assert numbers[:8] == [f"{k:02d}" for k in range(1, 9)], [nb.name for nb in NOTEBOOKS]
-    assert all(n.isdigit() for n in numbers) and len(set(numbers)) == len(numbers), [nb.name for nb in NOTEBOOKS]
+    assert all(n.isdigit() and nb.name[2] == "_" for n, nb in zip(numbers, LECTURE)), [nb.name for nb in NOTEBOOKS]
+    assert len(set(numbers)) == len(numbers), [nb.name for nb in NOTEBOOKS]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
