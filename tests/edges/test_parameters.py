@@ -1,0 +1,61 @@
+"""Parameters at the ends of their ranges: derived quantities that overflow, and the messages of refusals.
+
+Class 4 of the edge cases: parameters that are finite floats while a quantity derived from them
+is not (the width of ``Uniform(-1e308, 1e308)``, the mean 1 / rate of ``Exponential(1e-320)``, an
+int beyond the largest float, the variance plus the squared mean of a law at the top of the
+scale range). Class 7: messages that do not say which argument and which parameter are wrong.
+Contract (``toys.validation``, docs/methods.md): a scale outside ``SCALE_RANGE``, a location
+beyond ``LOCATION_LIMIT`` or a number beyond the largest float is a ``ValueError`` naming the
+parameter and the value, a bool or None a ``TypeError``; within the ranges every divergence of
+two 1-D laws is a number in its range (TV in [0, 1], JS in [0, ln 2], KL >= 0 or inf, W1 >= 0),
+within the accuracy of its path, or a ``NotImplementedError`` that says why; never NaN, never a
+raw arithmetic error.
+"""
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+import divergences as D
+from toys import Exponential, Gaussian, GaussianMixture, Uniform
+from toys.validation import LOCATION_LIMIT, SCALE_RANGE
+
+from . import mp
+
+LN2 = math.log(2.0)
+FLOAT_MAX = np.finfo(float).max
+BIG = 10**400  # an int beyond the largest float
+LOW, HIGH = SCALE_RANGE
+
+
+def within(value, exact, absolute, relative):
+    """``value`` within the contract of the exact mpmath value; inf where the value exceeds the largest float."""
+    if mpmath.isinf(exact) or exact > FLOAT_MAX:
+        return value == math.inf
+    return abs(mpmath.mpf(value) - exact) <= max(absolute, relative * abs(exact))
+
+
+# -- the repros: closed forms squaring or subtracting past the precision of floats ----------------
+@pytest.mark.parametrize(
+    ("p", "q"),
+    [
+        (Gaussian(0.0, 1e-150), Gaussian(0.0, 1e150)),  # NaN, and 0.5 the other way round
+        (Gaussian(0.0, 1e-153), Gaussian(0.0, 10.0)),  # NaN
+        (Gaussian(1e150, 1e-150), Gaussian(-1e150, 1e150)),  # NaN, and 0.477 the other way round
+        (Gaussian(0.0, 1e-122), Gaussian(1e33, 1e-121)),  # NaN: 1e155 sds apart
+        (Gaussian(0.0, 1.0), Gaussian(0.0, 1.01e16)),
+    ],
+)
+def test_the_repro_tv_of_gaussians_very_far_apart_or_of_very_different_scales(p, q):
+    # 1 - TV, the mass the laws share, is below 2 Phi(-40) for means 40 (s_p + s_q) apart, and below
+    # 80 / (R sqrt(2 pi)) for scales R apart (the narrow law's mass beyond 40 of its sds, the wide
+    # law's within them): within 3.2e-15 of 1 from R = 1e16 on
+    ratio = max(p.std, q.std) / min(p.std, q.std)
+    shared = 0.0 if abs(p.mean - q.mean) > 40 * (p.std + q.std) else 80 / (ratio * math.sqrt(2 * math.pi))
+    for a, b in ((p, q), (q, p)):
+        assert 1.0 - shared - 1e-16 <= D.tv(a, b) <= 1.0
