@@ -118,3 +118,28 @@ def lognormal_kl_normal(s):
     s = f(s)
     entropy = mp.mpf(1) / 2 + mp.log(s * mp.sqrt(2 * mp.pi))
     return -entropy + mp.log(2 * mp.pi) / 2 + mp.exp(2 * s**2) / 2
+
+
+# -- laws of different families: entropies, moments, and KL through -E_P log q ---------------------
+# At 400 digits: a mean loc + 1 / rate, or its distance to another location, must keep 1 / rate
+# next to a location up to 1e304 times larger (1e150 against 1e-154).
+def law(kind, a, b):
+    """(entropy, mean, variance) of a law given as ``kind, a, b``.
+
+    ``("gaussian", mean, std)``, ``("uniform", low, high)`` or ``("exponential", rate, loc)``.
+    """
+    with mp.workdps(400):
+        a, b = f(a), f(b)
+        if kind == "gaussian":
+            return mp.log(2 * mp.pi * mp.e * b**2) / 2, a, b**2
+        if kind == "uniform":
+            return mp.log(b - a), (a + b) / 2, (b - a) ** 2 / 12
+        return 1 - mp.log(a), b + 1 / a, 1 / a**2
+
+
+def cross_entropy_gaussian(kind, a, b, m, s):
+    """-E_P log q for q = N(m, s^2): ln(2 pi s^2) / 2 + (Var_P + (E_P - m)^2) / (2 s^2)."""
+    with mp.workdps(400):
+        _, mean, var = law(kind, a, b)
+        m, s = f(m), f(s)
+        return +(mp.log(2 * mp.pi * s**2) / 2 + (var + (mean - m) ** 2) / (2 * s**2))

@@ -59,3 +59,13 @@ def test_the_repro_tv_of_gaussians_very_far_apart_or_of_very_different_scales(p,
     shared = 0.0 if abs(p.mean - q.mean) > 40 * (p.std + q.std) else 80 / (ratio * math.sqrt(2 * math.pi))
     for a, b in ((p, q), (q, p)):
         assert 1.0 - shared - 1e-16 <= D.tv(a, b) <= 1.0
+
+
+def test_the_cross_entropy_at_the_top_of_the_scale_range():
+    # Var P = 1.8e308 and (E P - m)^2 = 4e300: their sum overflows, the cross-entropy is 356.3
+    p, q = Gaussian(1e150, HIGH), Gaussian(-1e150, HIGH)
+    exact = mp.cross_entropy_gaussian("gaussian", 1e150, HIGH, -1e150, HIGH)
+    assert within(D.cross_entropy(p, q), exact, 0, 1e-13)  # four terms of at most 356, each to 1e-16
+    # in 2-D with the same law along the second axis: the two axes' cross-entropies add up (712.6)
+    p2, q2 = Gaussian([1e150, 0.0], cov=np.eye(2) * HIGH**2), Gaussian([-1e150, 0.0], cov=np.eye(2) * HIGH**2)
+    assert within(D.cross_entropy(p2, q2), exact + mp.law("gaussian", 0.0, HIGH)[0], 0, 1e-12)
