@@ -61,6 +61,21 @@ def test_the_repro_tv_of_gaussians_very_far_apart_or_of_very_different_scales(p,
         assert 1.0 - shared - 1e-16 <= D.tv(a, b) <= 1.0
 
 
+@pytest.mark.parametrize(
+    ("p", "q", "parameters"),
+    [
+        # 1 / rate_p - 1 / rate_q as a difference of rounded means: 8.5e-9 relative error
+        (Exponential(1e-20), Exponential(9.999999987736618e-21), (1e-20, 9.999999987736618e-21)),
+        # widths rounded at 1e16 (one ulp is 2): W1 off by 0.5
+        (Uniform(0.0, 1e16), Uniform(1.0, 9999999994096532.0), (0.0, 1e16, 1.0, 9999999994096532.0)),
+    ],
+    ids=["exponential", "uniform"],
+)
+def test_the_repro_w1_of_nearly_equal_scales(p, q, parameters):
+    exact = mp.exponential_w1(*parameters) if isinstance(p, Exponential) else mp.uniform_w1(*parameters)
+    assert within(D.w1(p, q), exact, 0.0, 1e-12)  # the closed forms' contract
+
+
 def test_the_cross_entropy_at_the_top_of_the_scale_range():
     # Var P = 1.8e308 and (E P - m)^2 = 4e300: their sum overflows, the cross-entropy is 356.3
     p, q = Gaussian(1e150, HIGH), Gaussian(-1e150, HIGH)
