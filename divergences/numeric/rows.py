@@ -98,7 +98,8 @@ class Rows:
         out = None
         for k in range(self.mu.shape[1]):
             z = (x - self.mu[row, k][:, None]) / self.sd[row, k][:, None]
-            term = (self.logw[row, k] - np.log(self.sd[row, k]) - _HALF_LOG_2PI)[:, None] - 0.5 * z * z
+            with np.errstate(over="ignore"):  # z beyond 1e154 sds: the log density is -inf, as it rounds
+                term = (self.logw[row, k] - np.log(self.sd[row, k]) - _HALF_LOG_2PI)[:, None] - 0.5 * z * z
             out = term if out is None else np.logaddexp(out, term)
         return out
 

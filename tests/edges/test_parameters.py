@@ -76,6 +76,14 @@ def test_the_repro_w1_of_nearly_equal_scales(p, q, parameters):
     assert within(D.w1(p, q), exact, 0.0, 1e-12)  # the closed forms' contract
 
 
+def test_the_repro_kl_beyond_the_largest_float_is_inf_without_a_warning():
+    # (1e33 / 1e-122)^2 / 2 = 5e309 exceeds the largest float: inf, as the closed forms round it,
+    # and no "overflow encountered in multiply" from the quadrature's squares (an error in this suite)
+    p, q = Exponential(1e122, loc=1e33), Gaussian(0.0, 1e-122)
+    assert mp.cross_entropy_gaussian("exponential", 1e122, 1e33, 0.0, 1e-122) > FLOAT_MAX
+    assert D.kl(p, q) == math.inf and D.reverse_kl(q, p) == math.inf
+
+
 def test_the_cross_entropy_at_the_top_of_the_scale_range():
     # Var P = 1.8e308 and (E P - m)^2 = 4e300: their sum overflows, the cross-entropy is 356.3
     p, q = Gaussian(1e150, HIGH), Gaussian(-1e150, HIGH)
