@@ -92,3 +92,25 @@ def test_the_cross_entropy_at_the_top_of_the_scale_range():
     # in 2-D with the same law along the second axis: the two axes' cross-entropies add up (712.6)
     p2, q2 = Gaussian([1e150, 0.0], cov=np.eye(2) * HIGH**2), Gaussian([-1e150, 0.0], cov=np.eye(2) * HIGH**2)
     assert within(D.cross_entropy(p2, q2), exact + mp.law("gaussian", 0.0, HIGH)[0], 0, 1e-12)
+
+
+# -- scipy laws: the argument (p or q) and the parameter ------------------------------------------
+@pytest.mark.parametrize(
+    ("frozen", "message"),
+    [
+        (stats.norm(0, 0), r"^{arg}: the scale of scipy\.stats\.norm\(0, 0\) must be a finite number > 0, got scale=0"),
+        (stats.norm(0, -1), r"^{arg}: the scale of scipy\.stats\.norm\(0, -1\) must be .* got scale=-1$"),
+        (stats.uniform(0, 0), r"^{arg}: the scale of scipy\.stats\.uniform\(0, 0\) must be .* got scale=0$"),
+        (stats.expon(scale=0), r"^{arg}: the scale of scipy\.stats\.expon\(\)\{'scale': 0\} must be .* scale=0$"),
+        # valid for scipy, beyond the toys' ranges: std() is inf there (the variance overflows)
+        (stats.norm(0, 1e200), r"^{arg}: scipy\.stats\.norm\(0, 1e\+200\) is outside .*std must be .*got 1e\+200$"),
+        (stats.norm(1e200, 1), r"^{arg}: scipy\.stats\.norm\(1e\+200, 1\) is outside .*mean must lie .*got 1e\+200$"),
+        (stats.expon(0, 1e200), r"^{arg}: scipy\.stats\.expon\(0, 1e\+200\) is outside .*rate must be .*got 1e-200$"),
+    ],
+    ids=["norm-0", "norm-negative", "uniform-0", "expon-0", "norm-huge-scale", "norm-huge-loc", "expon-huge-scale"],
+)  # fmt: skip
+@pytest.mark.parametrize("arg", ["p", "q"])
+def test_a_bad_scipy_law_is_named_with_its_parameter(frozen, message, arg):
+    p, q = (frozen, stats.norm()) if arg == "p" else (stats.norm(), frozen)
+    with pytest.raises(ValueError, match=message.replace("{arg}", arg)):
+        D.kl(p, q)
