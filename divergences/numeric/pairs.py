@@ -208,6 +208,12 @@ class AffineMixture(Affine):
         sd = np.sqrt(cov[:, 0, 0]) / self.s
         return w, self._from(m), (sd * sd)[:, None, None]
 
+    @property
+    def mean(self):
+        """From the components' means in these coordinates, not from the law's mean, rounded in its own."""
+        w, m, _ = self.as_mixture()
+        return float(w @ m[:, 0])
+
     def features(self):
         w, m, cov = self.as_mixture()
         keep = w > 0

@@ -43,3 +43,15 @@ def test_the_repro_an_exponential_far_from_the_origin():
         p, q = Exponential(1.0, loc=shift), Gaussian(shift - 4.0, 3.0)
         for name, value in near.items():
             assert abs(getattr(D, name)(p, q) - value) <= ACCURACY[1], (shift, name)
+
+
+# -- separated laws: TV 1, JS ln 2, KL large and right, W1 the distance of the means ---------------
+def test_the_repro_w1_of_separated_laws_from_their_means_far_out():
+    # separated laws: W1 is the distance of the means, which rounded at 1e8 (7.5e-9) exceeded the
+    # 1e-9 of the contract for W1 = 474; taken from a point between the laws it is exact
+    p, q = Gaussian(-1e8, 1.0), Uniform(-99999683.77223398, -99999367.54446796)
+    exact = mp.law("uniform", q.low, q.high)[1] - mp.f(p.mean)
+    assert abs(mpmath.mpf(D.w1(p, q)) - exact) <= ACCURACY[1]
+    m, g = GaussianMixture([0.3, 0.7], [1e8 + 0.1, 1e8 + 0.7], stds=[1.0, 1.0]), Gaussian(1e8 - 1000.3, 1.0)
+    exact = sum(mp.f(w) * (mp.f(mean) - mp.f(g.mean)) for w, mean in zip(m.weights, m.means))
+    assert abs(mpmath.mpf(D.w1(m, g)) - exact) <= 1e-12 * exact  # the contract above 1e3
