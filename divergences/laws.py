@@ -37,13 +37,19 @@ def as_toy(obj, name):
             f"{name} must be a single law; the frozen scipy.stats.{family} has array parameters "
             f"(support {obj.support()!r})"
         ) from None
-    _check_parameters(obj, name, family)
-    if family == "norm":
-        return Gaussian(mean=float(obj.mean()), std=float(obj.std()))
-    if family == "uniform":
-        return Uniform(low, high)
-    if family == "expon":
-        return Exponential(rate=1.0 / float(obj.std()), loc=low)
+    loc_scale = _check_parameters(obj, name, family)
+    if family in ("norm", "uniform", "expon"):
+        # from loc and scale themselves: scipy's std() of a scale of 1e200 is inf (the variance
+        # overflows), and the toy's message must name the argument and the law given
+        loc, scale = loc_scale or (low, float(obj.std()))
+        try:
+            if family == "norm":
+                return Gaussian(mean=float(loc), std=float(scale))
+            if family == "uniform":
+                return Uniform(low, high)
+            return Exponential(rate=1.0 / float(scale), loc=float(loc))
+        except ValueError as exc:
+            raise ValueError(f"{name}: {_label(obj, family)} is outside the range of the toys: {exc}") from None
     if family == "bernoulli":
         p = float(obj.mean()) - low
         return Bernoulli(p) if low == 0 else Discrete(support=[low, low + 1], probs=[1 - p, p])
@@ -70,12 +76,15 @@ def as_toy(obj, name):
 
 
 def _check_parameters(obj, name, family):
-    """Raise naming the parameter when scipy would answer nan for this frozen law (invalid parameters)."""
+    """Raise naming the parameter when scipy would answer nan for this frozen law (invalid parameters).
+
+    Returns ``(loc, scale)``, or None for a law whose parameters cannot be read.
+    """
     try:
         shapes, loc, scale = obj.dist._parse_args(*obj.args, **obj.kwds)
     except (AttributeError, TypeError):  # not an rv_continuous/rv_discrete: let the law speak for itself
-        return
-    label = f"scipy.stats.{family}{obj.args}{obj.kwds or ''}"
+        return None
+    label = _label(obj, family)
     if not np.isfinite(loc):
         raise ValueError(f"{name}: the loc of {label} must be finite, got loc={loc!r}")
     if not (np.isfinite(scale) and scale > 0):
@@ -83,6 +92,11 @@ def _check_parameters(obj, name, family):
     if shapes and not np.all(obj.dist._argcheck(*shapes)):
         names = obj.dist.shapes or "its shape parameters"
         raise ValueError(f"{name}: {label} has shape parameters ({names}) = {shapes} outside their domain")
+    return loc, scale
+
+
+def _label(obj, family):
+    return f"scipy.stats.{family}{obj.args}{obj.kwds or ''}"
 
 
 class ScipyContinuous(ContinuousDistribution):

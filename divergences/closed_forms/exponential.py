@@ -35,7 +35,9 @@ def _kl_exponential(p, q):
 @register("w1", Exponential, Exponential)
 def _w1_exponential(p, q):
     alpha = p.loc - q.loc
-    beta = 1.0 / p.rate - 1.0 / q.rate
+    # 1 / rate_p - 1 / rate_q from the difference of the rates (exact when they are close): the
+    # difference of the two rounded means loses the digits of rates 1e-9 apart
+    beta = (q.rate - p.rate) / p.rate / q.rate
     if beta == 0.0:
         return abs(alpha)
     c = -alpha / beta

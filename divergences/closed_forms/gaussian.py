@@ -52,6 +52,12 @@ def _tv_gaussian(p, q):
         # which the laws are N(0, 1) and N(delta, 1) with delta the Mahalanobis distance [4]
         delta = np.linalg.norm(linalg.solve_triangular(p.chol, q.mean - p.mean, lower=True))
         return float(special.erf(delta / (2 * math.sqrt(2))))
+    # means more than 40 (s_p + s_q) apart, or scales more than 1e16 apart: 1 - TV, the mass the
+    # laws share, is below 2 Phi(-40) in the first case and 80 / (1e16 sqrt(2 pi)) = 3.2e-15 in the
+    # second (the narrow law's mass beyond 40 of its sds, the wide law's within them), and the
+    # quadratic below would square numbers beyond the range of floats
+    if abs(q.mean - p.mean) > 40.0 * (p.std + q.std) or max(p.std, q.std) > 1e16 * min(p.std, q.std):
+        return 1.0
     # in the standardised coordinate z = (x - mu_p) / s_p: N(0, 1) against N(delta, rho^2)
     delta, rho = (q.mean - p.mean) / p.std, q.std / p.std
     if rho == 1.0:

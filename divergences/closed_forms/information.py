@@ -15,7 +15,7 @@ References
 import math
 
 import numpy as np
-from scipy import special
+from scipy import linalg, special
 
 from toys import Exponential, Gaussian, Uniform
 from toys.base import ContinuousDistribution, DiscreteDistribution, Distribution, SingularDistribution
@@ -55,13 +55,19 @@ def _cross_gaussian(p, q):
         mean, var = getattr(p, "mean", None), getattr(p, "var", None)
         if mean is None or var is None or not (np.isfinite(mean) and np.isfinite(var)):
             return NotImplemented
-        return 0.5 * (_LOG_2PI + math.log(q.var) + (var + (mean - q.mean) ** 2) / q.var)
+        # term by term in the standard deviations of q: var_p + delta^2 may overflow (1.8e308 + 4e300)
+        # when neither term divided by var_q does, and a float ** 2 raises OverflowError
+        delta = (mean - q.mean) / q.std
+        return 0.5 * _LOG_2PI + math.log(q.std) + 0.5 * (var / q.var) + 0.5 * delta * delta
     mean, cov = getattr(p, "mean", None), getattr(p, "cov", None)
     if mean is None or cov is None or not (np.all(np.isfinite(mean)) and np.all(np.isfinite(cov))):
         return NotImplemented
-    second = np.asarray(cov) + np.outer(mean - q.mean, mean - q.mean)  # E_P (x - mu_q)(x - mu_q)^T
-    prec = np.linalg.inv(q.cov)
-    return 0.5 * (q.dim * _LOG_2PI + q.logdet + float(np.sum(prec * second)))
+    # tr(cov_q^-1 cov_p) + |L_q^-1 delta|^2, whitened by q's Cholesky factor L_q and halved term by
+    # term: cov_p + delta delta^T may overflow when neither whitened term does
+    half = linalg.solve_triangular(q.chol, np.asarray(cov, dtype=float), lower=True)  # L_q^-1 cov_p
+    trace = float(np.trace(linalg.solve_triangular(q.chol, half.T, lower=True)))
+    delta = linalg.solve_triangular(q.chol, np.asarray(mean, dtype=float) - q.mean, lower=True)
+    return 0.5 * (q.dim * _LOG_2PI + q.logdet) + 0.5 * trace + 0.5 * float(delta @ delta)
 
 
 @register("cross_entropy", Exponential, Exponential)

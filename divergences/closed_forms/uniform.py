@@ -80,7 +80,7 @@ def _g(t, r):
 @register("w1", Uniform, Uniform)
 def _w1_uniform(p, q):
     alpha = p.low - q.low
-    beta = p.width - q.width
+    beta = _width_difference(p, q)  # not p.width - q.width: each width is rounded
     if beta == 0.0:
         return abs(alpha)
     root = -alpha / beta

@@ -23,6 +23,7 @@ import math
 
 import numpy as np
 
+from toys import Exponential, Uniform
 from toys.base import ContinuousDistribution, DiscreteDistribution
 
 from .panels import edges_and_window, scale_of
@@ -33,6 +34,8 @@ __all__ = [
     "Affine",
     "AffineDiscrete",
     "AffineMixture",
+    "MovedExponential",
+    "MovedUniform",
     "affine",
     "check_resolution",
     "separated",
@@ -119,14 +122,42 @@ def check_resolution(d, c):
 
 
 def affine(d, c, s):
-    """The law of ``(X - c) / s`` for ``X ~ d``: ``d`` itself when the map is the identity."""
+    """The law of ``(X - c) / s`` for ``X ~ d``: ``d`` itself when the map is the identity.
+
+    Gaussians, mixtures, exponential and uniform laws become laws of their family with the mapped
+    parameters, evaluated in the new coordinates: a view that maps each node back to ``c + s z``
+    would round it by 2^-53 |c|, more than the law's scale allows when it lies far from the origin.
+    """
     if c == 0.0 and s == 1.0:
         return d
     if isinstance(d, DiscreteDistribution):
         return AffineDiscrete(d, c, s)
     if hasattr(d, "as_mixture") and d.dim == 1:
         return AffineMixture(d, c, s)
+    if type(d) is Exponential:
+        return MovedExponential(d.rate * s, (d.loc - c) / s)
+    if type(d) is Uniform:
+        return MovedUniform((d.low - c) / s, (d.high - c) / s)
     return Affine(d, c, s)
+
+
+class MovedExponential(Exponential):
+    """The image of a checked :class:`toys.Exponential` under :func:`affine` (not checked again).
+
+    In the coordinates of a separated pair its parameters may lie beyond the toys' ranges (a law
+    1e150 away, in units of the other law's scale).
+    """
+
+    def __init__(self, rate, loc):
+        self.rate, self.loc = float(rate), float(loc)
+
+
+class MovedUniform(Uniform):
+    """The image of a checked :class:`toys.Uniform` under :func:`affine` (not checked again)."""
+
+    def __init__(self, low, high):
+        self.low, self.high = float(low), float(high)
+        self.width = self.high - self.low
 
 
 class Affine(ContinuousDistribution):
@@ -185,6 +216,12 @@ class AffineMixture(Affine):
         which can underflow where one is far narrower than the scale of the view."""
         w, m, cov = self.law.as_mixture()
         return w, self._from(m[:, 0]), np.sqrt(cov[:, 0, 0]) / self.s
+
+    @property
+    def mean(self):
+        """From the components' means in these coordinates, not from the law's mean, rounded in its own."""
+        w, m, _ = self.as_mixture()
+        return float(w @ m[:, 0])
 
     def features(self):
         w, m, sd = self.components()

@@ -118,3 +118,49 @@ def lognormal_kl_normal(s):
     s = f(s)
     entropy = mp.mpf(1) / 2 + mp.log(s * mp.sqrt(2 * mp.pi))
     return -entropy + mp.log(2 * mp.pi) / 2 + mp.exp(2 * s**2) / 2
+
+
+# -- laws of different families: entropies, moments, and KL through -E_P log q ---------------------
+# At 400 digits: a mean loc + 1 / rate, or its distance to another location, must keep 1 / rate
+# next to a location up to 1e304 times larger (1e150 against 1e-154).
+def law(kind, a, b):
+    """(entropy, mean, variance) of a law given as ``kind, a, b``.
+
+    ``("gaussian", mean, std)``, ``("uniform", low, high)`` or ``("exponential", rate, loc)``.
+    """
+    with mp.workdps(400):
+        a, b = f(a), f(b)
+        if kind == "gaussian":
+            return mp.log(2 * mp.pi * mp.e * b**2) / 2, a, b**2
+        if kind == "uniform":
+            return mp.log(b - a), (a + b) / 2, (b - a) ** 2 / 12
+        return 1 - mp.log(a), b + 1 / a, 1 / a**2
+
+
+def cross_entropy_gaussian(kind, a, b, m, s):
+    """-E_P log q for q = N(m, s^2): ln(2 pi s^2) / 2 + (Var_P + (E_P - m)^2) / (2 s^2)."""
+    with mp.workdps(400):
+        _, mean, var = law(kind, a, b)
+        m, s = f(m), f(s)
+        return +(mp.log(2 * mp.pi * s**2) / 2 + (var + (mean - m) ** 2) / (2 * s**2))
+
+
+def uniform_w1(a1, b1, a2, b2):
+    """W1 between U[a1, b1] and U[a2, b2]: the integral over [0, 1] of |alpha + beta u|, the difference of quantiles."""
+    with mp.workdps(400):
+        a1, b1, a2, b2 = map(f, (a1, b1, a2, b2))
+        alpha, beta = a1 - a2, (b1 - a1) - (b2 - a2)
+        if beta == 0 or not 0 < -alpha / beta < 1:
+            return +abs(alpha + beta / 2)
+        return +((alpha**2 + (alpha + beta) ** 2) / (2 * abs(beta)))
+
+
+def exponential_w1(rate_p, rate_q, loc_p=0.0, loc_q=0.0):
+    """W1 between Exp(rate_p, loc_p) and Exp(rate_q, loc_q): E|alpha + beta E|, E ~ Exp(1) (the quantile coupling)."""
+    with mp.workdps(400):
+        lp, lq, ap, aq = map(f, (rate_p, rate_q, loc_p, loc_q))
+        alpha, beta = ap - aq, 1 / lp - 1 / lq
+        if beta == 0 or -alpha / beta <= 0:
+            return +abs(alpha + beta)
+        c = -alpha / beta
+        return +(abs(beta) * (c - 1 + 2 * mp.exp(-c)))
