@@ -117,20 +117,18 @@ class GaussianMixture(ContinuousDistribution):
 
     @property
     def var(self):
-        """Variance (1-D only), by the law of total variance."""
+        """Variance (1-D only), by the law of total variance, about the mean (no E[X^2] - mean^2 cancellation)."""
         if self.dim != 1:
             raise AttributeError("var is defined for 1-D mixtures; use cov")
-        return float(self.weights @ (self.stds**2 + self.means**2) - self.mean**2)
+        return float(self.weights @ (self.stds**2 + (self.means - self.mean) ** 2))
 
     @property
     def cov(self):
-        """Covariance matrix, shape (d, d) (d-D only), by the law of total covariance."""
+        """Covariance matrix, shape (d, d) (d-D only), by the law of total covariance, about the mean."""
         if self.dim == 1:
             raise AttributeError("cov is defined for d-D mixtures; use var")
-        m = self.mean
-        second = np.einsum("k,kij->ij", self.weights, self.covs)
-        second += np.einsum("k,ki,kj->ij", self.weights, self.means, self.means)
-        return second - np.outer(m, m)
+        d = self.means - self.mean
+        return np.einsum("k,kij->ij", self.weights, self.covs) + np.einsum("k,ki,kj->ij", self.weights, d, d)
 
     # -- densities -------------------------------------------------------------------------
     def component_logpdf(self, x):

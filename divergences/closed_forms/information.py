@@ -51,6 +51,15 @@ def _entropy_discrete(p):
 @register("cross_entropy", ContinuousDistribution, Gaussian)  # before the support rule below, which a Gaussian passes
 def _cross_gaussian(p, q):
     """-E_P log q for a Gaussian q: only the first two moments of P enter."""
+    if hasattr(p, "as_mixture"):
+        # E_P (x - mu_q)(x - mu_q)^T from P's components: P's mean, rounded where it lies far from
+        # the origin (by 1.5e-8 at 1e8), does not enter
+        w, mu, cov = p.as_mixture()
+        d = mu - q.mean
+        second = np.einsum("k,kij->ij", w, cov) + np.einsum("k,ki,kj->ij", w, d, d)
+        if p.dim == 1:
+            return 0.5 * (_LOG_2PI + math.log(q.var) + float(second[0, 0]) / q.var)
+        return 0.5 * (q.dim * _LOG_2PI + q.logdet + float(np.sum(np.linalg.inv(q.cov) * second)))
     if p.dim == 1:
         mean, var = getattr(p, "mean", None), getattr(p, "var", None)
         if mean is None or var is None or not (np.isfinite(mean) and np.isfinite(var)):

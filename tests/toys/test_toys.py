@@ -212,6 +212,15 @@ def test_mixture_density_is_the_weighted_sum_of_components():
     np.testing.assert_allclose(m.cov, np.cov(m.sample(300_000, rng=2).T), rtol=0.02, atol=0.02)
 
 
+def test_mixture_moments_far_from_the_origin():
+    # E[X^2] - mean^2 at 1e8 loses every digit of a variance of 1 (it gave -2.0): the moments are
+    # taken about the mean. Exact values: mean 1e8 + 1.5, variance 1 + 0.25 * 0.75 * 2^2 = 1.75.
+    m = GaussianMixture(weights=[0.25, 0.75], means=[1e8, 1e8 + 2.0], stds=[1.0, 1.0])
+    assert m.mean == 1e8 + 1.5 and m.var == 1.75
+    m2 = GaussianMixture(weights=[0.25, 0.75], means=[[1e8, -1e8], [1e8 + 2.0, -1e8]], covs=[np.eye(2)] * 2)
+    np.testing.assert_array_equal(m2.cov, [[1.75, 0.0], [0.0, 1.0]])
+
+
 def test_mixture_log_density_is_finite_far_in_the_tails():
     m = ONE_D[1]
     x = np.array([-1e4, -300.0, 300.0, 1e4])
