@@ -118,3 +118,18 @@ def lognormal_kl_normal(s):
     s = f(s)
     entropy = mp.mpf(1) / 2 + mp.log(s * mp.sqrt(2 * mp.pi))
     return -entropy + mp.log(2 * mp.pi) / 2 + mp.exp(2 * s**2) / 2
+
+
+def gaussian_kl_2d(p, q):
+    """KL(P || Q) between two d-D toys.Gaussian, from the exact values of their float parameters."""
+    sp, sq = mp.matrix([[f(x) for x in row] for row in p.cov]), mp.matrix([[f(x) for x in row] for row in q.cov])
+    d = mp.matrix([f(b) - f(a) for a, b in zip(p.mean, q.mean)])
+    inv = sq**-1
+    trace = sum((inv * sp)[i, i] for i in range(sp.rows))
+    return (trace + (d.T * inv * d)[0, 0] - sp.rows + mp.log(mp.det(sq)) - mp.log(mp.det(sp))) / 2
+
+
+def mahalanobis(delta, cov):
+    """sqrt(delta^T cov^-1 delta) from the exact values of the float arguments."""
+    d = mp.matrix([f(x) for x in delta])
+    return mp.sqrt((d.T * mp.matrix([[f(x) for x in row] for row in cov]) ** -1 * d)[0, 0])
