@@ -164,3 +164,18 @@ def exponential_w1(rate_p, rate_q, loc_p=0.0, loc_q=0.0):
             return +abs(alpha + beta)
         c = -alpha / beta
         return +(abs(beta) * (c - 1 + 2 * mp.exp(-c)))
+
+
+def gaussian_kl_2d(p, q):
+    """KL(P || Q) between two d-D toys.Gaussian, from the exact values of their float parameters."""
+    sp, sq = mp.matrix([[f(x) for x in row] for row in p.cov]), mp.matrix([[f(x) for x in row] for row in q.cov])
+    d = mp.matrix([f(b) - f(a) for a, b in zip(p.mean, q.mean)])
+    inv = sq**-1
+    trace = sum((inv * sp)[i, i] for i in range(sp.rows))
+    return (trace + (d.T * inv * d)[0, 0] - sp.rows + mp.log(mp.det(sq)) - mp.log(mp.det(sp))) / 2
+
+
+def mahalanobis(delta, cov):
+    """sqrt(delta^T cov^-1 delta) from the exact values of the float arguments."""
+    d = mp.matrix([f(x) for x in delta])
+    return mp.sqrt((d.T * mp.matrix([[f(x) for x in row] for row in cov]) ** -1 * d)[0, 0])
