@@ -211,7 +211,7 @@ def w1(p, q):
     Uniform, Exponential and ShiftedLine pairs (:math:`|\theta_1 - \theta_2|`). Otherwise
     numeric: in 1-D by adaptive Gauss-Kronrod quadrature of :math:`|F_P - F_Q|` with panels split at
     its sign changes (absolute error <= 1e-9); in 2-D by exact optimal transport (POT) between
-    discretisations of the two laws on a common grid (absolute error <= 3e-2 max(1, sigma_max),
+    discretisations of the two laws on a common grid (absolute error <= 5e-2 max(1, sigma_max),
     sigma_max the largest component standard deviation, :mod:`divergences.numeric.transport_2d`).
 
     References

@@ -11,7 +11,7 @@ component's weight), each occupied cell carrying its mass at its barycentre;
 a :class:`toys.ShiftedLine` is equally spaced points. The step is the finest on which the cost
 matrix has at most ``max_points**2`` entries (``MAX_POINTS`` = 1,200 by default) and each law
 at most ``MAX_CELLS`` points; it is shared, so the two laws' discretisation errors largely
-cancel. Stated accuracy: absolute error <= 3e-2 max(1, sigma_max), sigma_max the largest
+cancel. Stated accuracy: absolute error <= 5e-2 max(1, sigma_max), sigma_max the largest
 standard deviation of any component of the two laws (the square root of the largest eigenvalue
 of its covariance). A pair whose budget allows only a grid coarser than ``MAX_STEP`` in the
 same units is tried again with 1,800 and 2,500 points, then refused. Measured over 600 random
@@ -19,7 +19,9 @@ pairs with exact values (concentric Gaussians with standard deviations 0.01 to 2
 up to 40 components of random orientation and elongation against their translates): largest
 error 8.7e-3 max(1, sigma_max), for a wide Gaussian against a much narrower one (9.6e-3 for
 the tests' standard deviations 4.75 and 0.5); 4 mixtures of 24 to 35 components refused; 0.5 s on
-average, 4.4 s at most, on one core of an AMD EPYC. Laws whose means lie more than 1e8 of their
+average, 4.4 s at most, on one core of an AMD EPYC. A further 1,000 random mixtures with very
+elongated components reached 2.9e-2 max(1, sigma_max) (a 6-component mixture with a component
+3,800 times longer than wide, in tests/edges/test_two_d.py), hence the stated 5e-2. Laws whose means lie more than 1e8 of their
 spreads :math:`\sqrt{E|X - EX|^2}` apart have W1 equal to the distance of the means (within 1e-16 of
 it), without transport. Shapes that would need more than ``MAX_EXAMINED`` grid cells (extreme
 elongation or scale ratios), or discretisations that no grid fits into the budget, raise
@@ -56,7 +58,7 @@ __all__ = [
 #: Default size of each discretisation (points per law).
 MAX_POINTS = 1_200
 #: Stated accuracy, in units of max(1, sigma_max) (see :func:`stated_accuracy`).
-ACCURACY = 3e-2
+ACCURACY = 5e-2
 #: Coarsest grid step, in the same units, at which the stated accuracy holds: a pair whose
 #: budget allows only a coarser grid is refused (measured errors stay below 0.08 step).
 MAX_STEP = 0.35
@@ -123,7 +125,7 @@ def w1(p, q, max_points):
 
 
 def stated_accuracy(p, q):
-    """The absolute accuracy stated for W1 between ``p`` and ``q`` by transport: 3e-2 max(1, sigma_max).
+    """The absolute accuracy stated for W1 between ``p`` and ``q`` by transport: 5e-2 max(1, sigma_max).
 
     sigma_max is the largest standard deviation of any component of the two laws (the square root
     of the largest eigenvalue of its covariance); a :class:`toys.ShiftedLine` has none.
