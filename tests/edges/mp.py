@@ -62,7 +62,7 @@ def gaussian_w1(m1, s1, m2, s2):
     """W1 between two 1-D Gaussians: E|d + (s2 - s1) Z| (the quantile coupling), a folded normal mean."""
     m1, s1, m2, s2 = map(f, (m1, s1, m2, s2))
     d, a = m2 - m1, abs(s2 - s1)
-    if a == 0:
+    if a == 0 or abs(d) > 1000 * a:  # the rest is below e^-5e5 of |d| (and mpmath's erfc gives up beyond 1e150)
         return abs(d)
     return a * mp.sqrt(2 / mp.pi) * mp.exp(-(d**2) / (2 * a**2)) + d * (1 - 2 * mp.ncdf(-d / a))
 
@@ -143,6 +143,15 @@ def cross_entropy_gaussian(kind, a, b, m, s):
         _, mean, var = law(kind, a, b)
         m, s = f(m), f(s)
         return +(mp.log(2 * mp.pi * s**2) / 2 + (var + (mean - m) ** 2) / (2 * s**2))
+
+
+def uniform_exponential_kl(low, high, rate, loc):
+    """KL(U[low, high] || Exp(rate, loc)): -ln(high - low) - ln(rate) + rate (midpoint - loc), or inf."""
+    with mp.workdps(400):
+        low, high, rate, loc = map(f, (low, high, rate, loc))
+        if low < loc:
+            return mp.inf
+        return +(-mp.log(high - low) - mp.log(rate) + rate * ((low + high) / 2 - loc))
 
 
 def uniform_w1(a1, b1, a2, b2):
