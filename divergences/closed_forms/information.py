@@ -52,14 +52,19 @@ def _entropy_discrete(p):
 def _cross_gaussian(p, q):
     """-E_P log q for a Gaussian q: only the first two moments of P enter."""
     if hasattr(p, "as_mixture"):
-        # E_P (x - mu_q)(x - mu_q)^T from P's components: P's mean, rounded where it lies far from
-        # the origin (by 1.5e-8 at 1e8), does not enter
+        # E_P (x - mu_q)^T Sigma_q^-1 (x - mu_q) from P's components, each whitened by q's Cholesky
+        # factor L_q and summed term by term: P's mean (rounded far from the origin, by 1.5e-8 at
+        # 1e8) does not enter, and cov_k + d d^T, which may overflow (1.8e308 + 4e300) when neither
+        # whitened term does, is never formed
         w, mu, cov = p.as_mixture()
-        d = mu - q.mean
-        second = np.einsum("k,kij->ij", w, cov) + np.einsum("k,ki,kj->ij", w, d, d)
-        if p.dim == 1:
-            return 0.5 * (_LOG_2PI + math.log(q.var) + float(second[0, 0]) / q.var)
-        return 0.5 * (q.dim * _LOG_2PI + q.logdet + float(np.sum(np.linalg.inv(q.cov) * second)))
+        total = 0.0
+        for wk, mk, ck in zip(w, mu, cov, strict=True):
+            if wk == 0.0:
+                continue
+            z = linalg.solve_triangular(q.chol, mk - q.mean, lower=True)
+            a = linalg.solve_triangular(q.chol, _chol(ck), lower=True)  # L_q^-1 L_k
+            total += wk * (float(np.sum(a * a)) + float(z @ z))
+        return 0.5 * (q.dim * _LOG_2PI + q.logdet) + 0.5 * total
     if p.dim == 1:
         mean, var = getattr(p, "mean", None), getattr(p, "var", None)
         if mean is None or var is None or not (np.isfinite(mean) and np.isfinite(var)):
@@ -77,6 +82,13 @@ def _cross_gaussian(p, q):
     trace = float(np.trace(linalg.solve_triangular(q.chol, half.T, lower=True)))
     delta = linalg.solve_triangular(q.chol, np.asarray(mean, dtype=float) - q.mean, lower=True)
     return 0.5 * (q.dim * _LOG_2PI + q.logdet) + 0.5 * trace + 0.5 * float(delta @ delta)
+
+
+def _chol(cov):
+    """A factor L with L L^T = cov, for a covariance the constructors accepted (1 x 1: its sqrt)."""
+    if cov.shape == (1, 1):
+        return np.sqrt(cov)
+    return np.linalg.cholesky(cov)
 
 
 @register("cross_entropy", Exponential, Exponential)

@@ -214,8 +214,13 @@ def total_mass(d):
     """Integral of the density of the 1-D law ``d`` (1 for a probability density on the line).
 
     Integrated over the law's window widened by its own width on each side where the support is
-    unbounded, so that a density that does not vanish outside the window (a periodic one) shows.
+    unbounded, so that a density that does not vanish outside the window (a periodic one) shows;
+    in coordinates centred on that window when it lies far from the origin (the mass is the same).
     """
+    lo, hi = edges_and_window(d)[1]
+    centre = 0.5 * lo + 0.5 * hi
+    if abs(centre) > 16.0 * (hi - lo):
+        d = affine(d, centre, 2.0 ** round(np.log2(scale_of(d))))
     edges, (lo, hi) = edges_and_window(d)
     low, high = d.support
     width = hi - lo

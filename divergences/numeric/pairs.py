@@ -138,7 +138,31 @@ def affine(d, c, s):
         return MovedExponential(d.rate * s, (d.loc - c) / s)
     if type(d) is Uniform:
         return MovedUniform((d.low - c) / s, (d.high - c) / s)
-    return Affine(d, c, s)
+    moved = _moved_scipy(d, c, s)
+    return Affine(d, c, s) if moved is None else moved
+
+
+def _moved_scipy(d, c, s):
+    """A wrapped frozen scipy.stats law re-frozen with its loc and scale mapped, or None.
+
+    ``(loc - c) / s`` keeps the digits that ``c + s z`` would round away for a law far from the
+    origin; the wrapper's checks (finite variance, bounded density, mass 1) do not depend on loc
+    and scale, so the copy is not checked again.
+    """
+    frozen = getattr(d, "frozen", None)
+    dist = getattr(frozen, "dist", None)
+    if dist is None or not hasattr(dist, "numargs"):
+        return None
+    args, kwds = tuple(frozen.args), dict(frozen.kwds)
+    shapes, rest = args[: dist.numargs], list(args[dist.numargs :])
+    loc = float(rest.pop(0)) if rest else float(kwds.pop("loc", 0.0))
+    scale = float(rest.pop(0)) if rest else float(kwds.pop("scale", 1.0))
+    moved = object.__new__(type(d))
+    moved.__dict__.update(d.__dict__)
+    moved.frozen = dist(*shapes, loc=(loc - c) / s, scale=scale / s, **kwds)
+    lo, hi = d.support
+    moved._support = ((lo - c) / s, (hi - c) / s)
+    return moved
 
 
 class MovedExponential(Exponential):

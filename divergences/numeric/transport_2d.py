@@ -21,11 +21,11 @@ error 8.7e-3 max(1, sigma_max), for a wide Gaussian against a much narrower one 
 the tests' standard deviations 4.75 and 0.5); 4 mixtures of 24 to 35 components refused; 0.5 s on
 average, 4.4 s at most, on one core of an AMD EPYC. A further 1,000 random mixtures with very
 elongated components reached 2.9e-2 max(1, sigma_max) (a 6-component mixture with a component
-3,800 times longer than wide, in tests/edges/test_two_d.py), hence the stated 5e-2. Laws whose means lie more than 1e8 of their
-spreads :math:`\sqrt{E|X - EX|^2}` apart have W1 equal to the distance of the means (within 1e-16 of
-it), without transport. Shapes that would need more than ``MAX_EXAMINED`` grid cells (extreme
-elongation or scale ratios), or discretisations that no grid fits into the budget, raise
-``NotImplementedError``.
+3,800 times longer than wide, in tests/edges/test_two_d.py), hence the stated 5e-2. Laws whose
+means lie more than 1e8 of their spreads :math:`\sqrt{E|X - EX|^2}` apart have W1 equal to the
+distance of the means (within 1e-16 of it), without transport. Shapes that would need more
+than ``MAX_EXAMINED`` grid cells (extreme elongation or scale ratios), or discretisations that
+no grid fits into the budget, raise ``NotImplementedError``.
 
 Like the cubature (:mod:`divergences.numeric.two_d`), the transport works in coordinates
 centred on the pair where it lies far from the origin and scaled by a power of two near its

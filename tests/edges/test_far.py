@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 import divergences as D
 from divergences.numeric import compute
@@ -236,3 +237,13 @@ def test_a_mixture_spread_from_0_to_1e20_of_its_scales_is_refused(dim, sd):
                 continue
             with pytest.raises(NotImplementedError, match=r"from the centre .*estimate .*from samples"):
                 getattr(D, name)(p, q)
+
+
+@pytest.mark.parametrize("offset", [2.0**30, 2.0**40, 2.0**50, 1e15])
+def test_scipy_laws_far_from_the_origin_are_moved_by_their_loc_and_scale(offset):
+    # a logistic against a Laplace law, both moved by the same (exactly representable) offset: the
+    # same TV and KL as at the origin (they once raised RuntimeError from 2^40 on)
+    at_origin = (stats.logistic(0.0, 1.0), stats.laplace(1.0, 2.0))
+    moved = (stats.logistic(offset, 1.0), stats.laplace(offset + 1.0, 2.0))
+    assert D.tv(*moved) == pytest.approx(D.tv(*at_origin), abs=1e-9)
+    assert D.kl(*moved) == pytest.approx(D.kl(*at_origin), abs=1e-9)
