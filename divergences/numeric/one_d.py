@@ -8,8 +8,9 @@ pairs are refined together, so a whole divergence-vs-theta curve is a handful of
 Method
 ------
 * **Coordinates.** Each pair is integrated in coordinates centred and scaled on it
-  (:mod:`divergences.numeric.pairs`): scaled by a power of two near the smaller structure scale,
-  centred on the pair when it lies far from the origin. Two laws whose windows do not meet are
+  (:mod:`divergences.numeric.pairs`): scaled by a power of two near the smaller structure scale
+  (the larger for W1, whose integrand spans the wider law), centred on the pair when it lies far
+  from the origin. Two laws whose windows do not meet are
   separated: TV 1, JS ln 2, W1 the distance of the means, KL over the first law's window alone.
 * **Panels.** Each law contributes panel edges that resolve its structure
   (:mod:`divergences.numeric.panels`): for a Gaussian component of scale sigma, edges every
@@ -30,7 +31,9 @@ Method
   adaptive halving.
 * **Log space.** KL and JS integrands are formed from log densities,
   :math:`p(\log p - \log q)` and :math:`p(\log 2 - \log(1 + q/p))` with ``logaddexp``, so they
-  stay finite where the densities underflow.
+  stay finite where the densities underflow; so are the squared Hellinger integrand
+  :math:`\tfrac12 q\,\mathrm{expm1}(\tfrac12\log(p/q))^2` and the two Rényi integrals
+  (:func:`renyi_parts`).
 
 Accuracy: absolute error below 1e-9 (relative 1e-12 for values above 1e3) for the toys and for
 scipy.stats laws with finite variance and bounded densities (the others are refused when
@@ -63,9 +66,9 @@ def evaluate(name, ps, qs):
 
     Parameters
     ----------
-    name : {"tv", "kl", "reverse_kl", "js", "w1"}
+    name : {"tv", "kl", "reverse_kl", "js", "w1", "hellinger"}
         ``kl`` is KL(p || q), ``reverse_kl`` KL(q || p); the caller has already checked
-        absolute continuity.
+        absolute continuity. (The Rényi divergence takes its order: :func:`evaluate_many`.)
     ps, qs : sequences of toys of equal length B
         1-D laws; continuous ones for TV, KL and JS, any for W1.
 

@@ -44,6 +44,8 @@ OFFSETS_2D = np.arange(-9.0, 9.5, 2.0)
 _DROP = 80.0
 #: Components weighing less than e^-_KEEP of the largest at an outer node x are not evaluated there.
 _KEEP = 150.0
+#: A component that can come within e^-_MARGIN of the mixture's density where its log is integrated is kept.
+_MARGIN = 40.0
 #: Per-panel accuracy of the inner (y) and outer (x) integrals, for a total well within 1e-6.
 INNER_TOL = {"atol": 1e-12, "rtol": 1e-10}
 OUTER_TOL = {"atol": 1e-10, "rtol": 1e-9}
@@ -108,7 +110,10 @@ def evaluate(name, p, q, max_points=transport_2d.MAX_POINTS):
     def inner(x, _row):
         # one inner 1-D integral over y per outer node x
         xs = x.ravel()
-        rows_p, rows_q = _conditional_rows(mp, xs), _conditional_rows(mq, xs)
+        rows_p = _conditional_rows(mp, xs)
+        # KL needs log q wherever p has mass, also where q is vanishingly small: keep every
+        # component of q that can dominate there (_conditional_rows)
+        rows_q = _conditional_rows(mq, xs, _window(rows_p) if name == "kl" else None)
         panels = quadrature.panels_from_edges(_inner_edges(rows_p, None if apart else rows_q))
         return one_d.integrate(name, panels, rows_p, rows_q, xs.size, **INNER_TOL).reshape(x.shape)
 
@@ -170,7 +175,15 @@ def _axis_edges(parts):
     return (mx[keep, None] + sx[keep, None] * OFFSETS_2D).ravel()
 
 
-def _conditional_rows(parts, x):
+def _window(rows, reach=12.0):
+    """Per row, the y-interval where the active components of ``rows`` put their mass (+- reach sds)."""
+    live = np.isfinite(rows.logw)
+    lo = np.min(np.where(live, rows.mu - reach * rows.sd, np.inf), axis=1)
+    hi = np.max(np.where(live, rows.mu + reach * rows.sd, -np.inf), axis=1)
+    return lo, hi
+
+
+def _conditional_rows(parts, x, window=None):
     """The 1-D mixture in y of the joint density at each outer node x, as ``Rows``.
 
     Only the components whose weight at x is within e^-_KEEP of the largest are kept, packed to
@@ -183,6 +196,17 @@ def _conditional_rows(parts, x):
     mu_y = my + slope * (x[:, None] - mx)
     sd_y = np.broadcast_to(sy, mu_y.shape)
     active = logw_x >= np.max(logw_x, axis=1, keepdims=True) - _KEEP
+    if window is not None:
+        # where the log density itself is integrated (KL's log q over the window of p), a light
+        # component can dominate far from the heavy ones: keep each whose largest log density in
+        # the window comes within _MARGIN of a floor that the mixture exceeds everywhere there
+        # (the best component's log density at its farther end of the window)
+        lo, hi = window[0][:, None], window[1][:, None]
+        base = logw_x - np.log(sd_y)
+        far = np.maximum(np.abs(lo - mu_y), np.abs(hi - mu_y)) / sd_y
+        near = np.maximum(np.maximum(lo - mu_y, mu_y - hi), 0.0) / sd_y
+        floor = np.max(base - 0.5 * far * far, axis=1, keepdims=True)
+        active |= base - 0.5 * near * near >= floor - _MARGIN
     width = int(np.max(np.sum(active, axis=1)))
     if width < logw_x.shape[1]:
         idx = np.argsort(~active, axis=1, kind="stable")[:, :width]  # the active components first
