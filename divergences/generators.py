@@ -8,9 +8,9 @@ f-GAN trains, with a critic ``T = g_f(V)``: ``V`` a network with real output and
 activation onto the domain of :math:`f^*` (Nowozin, Cseke and Tomioka 2016, Section 2 and
 Tables 1-2). The optimal critic is :math:`T^* = f'(p/q)`.
 
-Each named :class:`Generator` is scaled so that :func:`divergences.f_divergence` with its name
-equals the toolkit's function of that name: ``"kl"`` is :func:`divergences.kl`, ``"js"`` is
-:func:`divergences.js`, ``"hellinger"`` is :func:`divergences.hellinger` (1 - \int\sqrt{pq}), and
+Each named :class:`Generator` is scaled so that the f-divergence it generates equals the
+toolkit's function of that name: ``"kl"`` is :func:`divergences.kl`, ``"js"`` is
+:func:`divergences.js`, ``"hellinger"`` is :func:`divergences.hellinger` (``1 - int sqrt(pq)``), and
 so on. Two differ by a factor of 2 from Table 1 of Nowozin et al., whose generators give
 :math:`2\,\mathrm{JS}` and :math:`\int(\sqrt p - \sqrt q)^2 = 2 H^2`: ours are half theirs, and
 their conjugates and activations are rescaled with them (:math:`(cf)^*(t) = c f^*(t/c)`). The
@@ -41,7 +41,7 @@ class Generator:
     Attributes
     ----------
     name : str
-        The name :func:`divergences.f_divergence` accepts.
+        Its key in :data:`GENERATORS`.
     f : callable
         ``f(u)`` for ``u >= 0`` (the likelihood ratio p/q).
     conjugate : callable
