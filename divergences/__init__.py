@@ -24,7 +24,7 @@ The rest is in topic subpackages, each a step from the name of what it computes:
 
 from . import bounds, discrimination, empirical, fitting, games, generators, numeric, transport, vae  # noqa: F401  (subpackages)
 from .curves import curves, plot
-from .f_divergences import chi2, hellinger, renyi
+from .f_divergences import chi2, f_divergence, hellinger, renyi
 from .fitting import fit_forward_kl, fit_reverse_kl
 from .functions import js, kl, reverse_kl, tv, w1
 from .information import cross_entropy, entropy
@@ -36,6 +36,7 @@ __all__ = [
     "curves",
     "empirical",
     "entropy",
+    "f_divergence",
     "fit_forward_kl",
     "fit_reverse_kl",
     "hellinger",
