@@ -182,7 +182,7 @@ def expected_sample_loss(theta, theta_star, m, distance="w1"):
     ----------
     .. [1] M. G. Bellemare, I. Danihelka, W. Dabney, S. Mohamed, B. Lakshminarayanan, S. Hoyer,
        R. Munos, "The Cramér Distance as a Solution to Biased Wasserstein Gradients",
-       arXiv:1705.10743 (2017), Sections 3 and 4.
+       arXiv:1705.10743 (2017).
 
     Examples
     --------
@@ -236,7 +236,7 @@ def expected_sample_gradient(theta, theta_star, m, distance="w1"):
     ----------
     .. [1] M. G. Bellemare, I. Danihelka, W. Dabney, S. Mohamed, B. Lakshminarayanan, S. Hoyer,
        R. Munos, "The Cramér Distance as a Solution to Biased Wasserstein Gradients",
-       arXiv:1705.10743 (2017), Sections 3 and 4.
+       arXiv:1705.10743 (2017).
 
     Examples
     --------
@@ -287,7 +287,7 @@ def expected_sample_argmin(theta_star, m, distance="w1"):
     ----------
     .. [1] M. G. Bellemare, I. Danihelka, W. Dabney, S. Mohamed, B. Lakshminarayanan, S. Hoyer,
        R. Munos, "The Cramér Distance as a Solution to Biased Wasserstein Gradients",
-       arXiv:1705.10743 (2017), Sections 3 and 4.
+       arXiv:1705.10743 (2017).
     .. [2] R. Kaas, J. M. Buhrman, "Mean, median and mode in binomial distributions", Statistica
        Neerlandica 34 (1980).
 

@@ -4,9 +4,17 @@ naming the parameter, the value received and what was expected (as :mod:`toys.va
 import numpy as np
 
 from toys import LinearGaussian
-from toys.validation import SCALE_RANGE, covariance_matrix, real_array, short
+from toys.validation import SCALE_RANGE, covariance_matrix, integer, points, real_array, short
 
-__all__ = ["check_model", "check_q_cov", "check_q_log_std", "check_q_mean", "check_q_std", "check_x"]
+__all__ = [
+    "check_data_and_rank",
+    "check_model",
+    "check_q_cov",
+    "check_q_log_std",
+    "check_q_mean",
+    "check_q_std",
+    "check_x",
+]
 
 
 def check_model(model):
@@ -76,3 +84,15 @@ def check_q_cov(model, value, n, one):
     for i, cov in enumerate(stack):
         covariance_matrix("q_cov" if len(stack) == 1 else f"q_cov[{i}]", cov, k)
     return 0.5 * (stack + np.swapaxes(stack, -1, -2))
+
+
+def check_data_and_rank(x, k):
+    """``(data, k)``: n >= 2 points in d >= 2 dimensions, and a latent dimension 1 <= k < d."""
+    data = points("x", x)
+    n, d = data.shape
+    if n < 2 or d < 2:
+        raise ValueError(f"x must hold n >= 2 points in d >= 2 dimensions, got shape {data.shape}")
+    k = integer("k", k, minimum=1)
+    if k >= d:
+        raise ValueError(f"k must be less than the dimension of the data, {d}, got {k}")
+    return data, k

@@ -15,8 +15,9 @@ import numpy as np
 from tqdm import tqdm
 
 from toys import LinearGaussian
-from toys.validation import as_generator, integer, points, positive_int, positive_scalar, real_scalar, seed
+from toys.validation import as_generator, points, positive_int, positive_scalar, real_scalar, seed
 
+from .checks import check_data_and_rank
 from .elbo import elbo
 
 __all__ = ["LinearVAE", "LinearVAESettings", "fit_linear_vae"]
@@ -144,13 +145,8 @@ def fit_linear_vae(x, k, **options):
     unknown = sorted(set(options) - known)
     if unknown:
         raise TypeError(f"unknown option(s) {unknown}; options are LinearVAESettings fields: {sorted(known)}")
-    data = points("x", x)
+    data, k = check_data_and_rank(x, k)
     n, d = data.shape
-    if n < 2 or d < 2:
-        raise ValueError(f"x must hold n >= 2 points in d >= 2 dimensions, got shape {data.shape}")
-    k = integer("k", k, minimum=1)
-    if k >= d:
-        raise ValueError(f"k must be less than the dimension of the data, {d}, got {k}")
     cfg = LinearVAESettings(**options)
     batch = n if cfg.batch_size is None else min(cfg.batch_size, n)
 

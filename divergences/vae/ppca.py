@@ -6,7 +6,8 @@ The target that a linear VAE trained on the same data should reach (:func:`diver
 import numpy as np
 
 from toys import LinearGaussian
-from toys.validation import integer, points
+
+from .checks import check_data_and_rank
 
 __all__ = ["ppca_maximum_likelihood"]
 
@@ -72,13 +73,8 @@ def ppca_maximum_likelihood(x, k):
     >>> bool(subspace_angles(fit.W, [[2.0], [1.0], [0.0]])[0] < 0.05)
     True
     """
-    data = points("x", x)
-    n, d = data.shape
-    if n < 2 or d < 2:
-        raise ValueError(f"x must hold n >= 2 points in d >= 2 dimensions, got shape {data.shape}")
-    k = integer("k", k, minimum=1)
-    if k >= d:
-        raise ValueError(f"k must be less than the dimension of the data, {d}, got {k}")
+    data, k = check_data_and_rank(x, k)
+    n = data.shape[0]
     mean = data.mean(axis=0)
     centred = data - mean
     lam, u = np.linalg.eigh(centred.T @ centred / n)

@@ -7,7 +7,7 @@ fails instead of passing silently:
   MyST: a role ``{func}`x``` shows as raw text and a directive fence as a code block. Notebook
   markdown uses plain code spans, ordinary Markdown links and ``$...$`` math.
 - Nothing the repository tracks names an absolute path of a machine (``/home/...``, ``C:\\...``,
-  ``file:///...``) or a relative path that leaves the repository (``../../x``, or ``../shared``
+  ``file:///...``) or a relative path that leaves the repository (``../../x``, or ``../course``
   from a folder where that is not a tracked path). Sources are cited by title, authors and year.
 """
 
@@ -160,13 +160,13 @@ def test_path_patterns_catch_machine_paths_and_pass_urls_and_math():
     tracked = ["docs/notation.md", "docs/methods.md", "docs/divergences/tv.md", "notebooks/07.ipynb", "README.md"]
     tree = _tree(tracked + ["docs/notebooks"], links={"docs/notebooks": "notebooks"})
     planted = [
-        ("notebooks", "the lecture documents in `/work/shared/seeds/`: the slides"),
+        ("notebooks", "the lecture documents in `/srv/course/notes/`: the slides"),
         ("", "python -m gan1d lecture --out /home/alice/x"),
         ("tests", 'open("/tmp/foo")'),
         ("", "in /Users/bob"),
         ("docs", "C:\\Users\\bob\\lecture.pdf"),
         ("docs", "file:///home/x/slides.pdf"),
-        ("notebooks", "[slides](../shared/seeds/slides.pdf)"),
+        ("notebooks", "[slides](../course/notes/slides.pdf)"),
         ("notebooks", "see ../../x"),
         ("", "see ../docs/notation.md"),  # climbs above the root from the root
         ("docs/divergences", "[x](../../../elsewhere.md)"),
