@@ -24,16 +24,20 @@ The rest is in topic subpackages, each a step from the name of what it computes:
 
 from . import bounds, discrimination, empirical, fitting, games, generators, numeric, transport, vae  # noqa: F401  (subpackages)
 from .curves import curves, plot
+from .energy_distance import energy
 from .f_divergences import chi2, f_divergence, hellinger, renyi
 from .fitting import fit_forward_kl, fit_reverse_kl
 from .functions import js, kl, reverse_kl, tv, w1
 from .information import cross_entropy, entropy
+from .kernel_discrepancy import mmd
 from .registry import register
+from .wasserstein2 import w2
 
 __all__ = [
     "chi2",
     "cross_entropy",
     "curves",
+    "energy",
     "empirical",
     "entropy",
     "f_divergence",
@@ -42,12 +46,14 @@ __all__ = [
     "hellinger",
     "js",
     "kl",
+    "mmd",
     "plot",
     "register",
     "renyi",
     "reverse_kl",
     "tv",
     "w1",
+    "w2",
 ]
 
 #: Names that lived at the top level before the topic subpackages, and where they are now.

@@ -12,10 +12,11 @@ import numpy as np
 from . import closed_forms  # noqa: F401  (registers the closed forms)
 from .evaluate import ALL_NAMES, NAMES, QUANTITIES, evaluate
 from .f_divergences import _order
+from .kernel_discrepancy import check_kernel
 from .laws import as_toy
 
 
-def curves(family, thetas, reference, names=NAMES, *, alpha=None):
+def curves(family, thetas, reference, names=NAMES, *, alpha=None, kernel="gaussian", bandwidth=None):
     r"""Divergences between a reference law and a one-parameter family, for many theta.
 
     Parameters
@@ -31,6 +32,10 @@ def curves(family, thetas, reference, names=NAMES, *, alpha=None):
         ``"tv", "kl", "reverse_kl", "js", "w1"``.
     alpha : float, optional
         The order of ``"renyi"`` (required with it, unused otherwise), as in :func:`divergences.renyi`.
+    kernel : str, optional
+        The kernel of ``"mmd"``, as in :func:`divergences.mmd` (unused without it).
+    bandwidth : float, optional
+        The bandwidth of ``"mmd"`` (required with it, unused otherwise), as in :func:`divergences.mmd`.
 
     Returns
     -------
@@ -84,8 +89,13 @@ def curves(family, thetas, reference, names=NAMES, *, alpha=None):
         if alpha is None:
             raise TypeError("names include 'renyi': give its order alpha")
         params["alpha"] = _order(alpha)
+    if "mmd" in names:
+        if bandwidth is None:
+            raise TypeError("names include 'mmd': give its bandwidth")
+        params["kernel"], params["bandwidth"] = check_kernel(kernel, bandwidth)
     if params.get("alpha") == 1.0:  # the limit: KL
-        out = curves(family, thetas, reference, [n if n != "renyi" else "kl" for n in names])
+        rest = {k: v for k, v in params.items() if k != "alpha"}
+        out = curves(family, thetas, reference, [n if n != "renyi" else "kl" for n in names], **rest)
         return {n: out["kl" if n == "renyi" else n] for n in names}
     ref = as_toy(reference, "reference")
     models = []

@@ -10,6 +10,7 @@ Reverse KL is defined here and only here: it is KL with the arguments swapped
 (:data:`QUANTITIES`).
 """
 
+import importlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,13 @@ class Quantity:
     swapped: bool  # True: D(p, q) is the registry's quantity at (q, p)
     label: str  # for plots, in the lecture's notation, with Q_theta the model
     params: tuple = ()  # the keyword parameters it takes (the order alpha of the Rényi divergence)
+    # its own numeric path, a module of divergences.numeric with evaluate(ps, qs, **params) -> array
+    # and method(p, q, **params) -> str; None: the shared 1-D quadrature and 2-D cubature
+    numeric: str | None = None
+
+    def numeric_path(self):
+        """The module of this quantity's own numeric path, or None for the shared one."""
+        return None if self.numeric is None else importlib.import_module(f"divergences.numeric.{self.numeric}")
 
 
 QUANTITIES = {
@@ -41,6 +49,9 @@ QUANTITIES = {
     "hellinger": Quantity("hellinger", REGISTRIES["hellinger"], False, r"$H^2(P, Q_\theta)$"),
     "chi2": Quantity("chi2", REGISTRIES["chi2"], False, r"$\chi^2(P\,\|\,Q_\theta)$"),
     "renyi": Quantity("renyi", REGISTRIES["renyi"], False, r"$D_\alpha(P\,\|\,Q_\theta)$", ("alpha",)),
+    "w2": Quantity("w2", REGISTRIES["w2"], False, r"$W_2(P, Q_\theta)$", numeric="w2"),
+    "energy": Quantity("energy", REGISTRIES["energy"], False, r"$\mathcal{E}(P, Q_\theta)$", numeric="energy"),
+    "mmd": Quantity("mmd", REGISTRIES["mmd"], False, r"MMD$^2(P, Q_\theta)$", ("kernel", "bandwidth"), "mmd"),
 }
 #: The divergences of the lecture, in its order (the default of :func:`divergences.curves`).
 NAMES = ("tv", "kl", "reverse_kl", "js", "w1")
@@ -94,17 +105,20 @@ def evaluate(names, ps, qs, closed_forms=True, **params):
 
 
 def _numeric(out, pending, ps, qs, params):
-    """Fill in the pending values: 1-D pairs in one batch, 2-D pairs one at a time."""
-    rows = sorted(set().union(*pending.values()))
+    """Fill in the pending values: quantities with their own numeric path pass all their pairs to it;
+    for the others, 1-D pairs in one batch and 2-D pairs one at a time."""
+    own = {name for name in pending if QUANTITIES[name].numeric is not None}
+    for name in own:
+        todo = pending[name]
+        if todo:
+            path = QUANTITIES[name].numeric_path()
+            kwargs = {k: params[k] for k in QUANTITIES[name].params}
+            out[name][todo] = path.evaluate([ps[i] for i in todo], [qs[i] for i in todo], **kwargs)
+    pending = {name: todo for name, todo in pending.items() if name not in own}
+    rows = sorted(set().union(set(), *pending.values()))
     flat = [i for i in rows if ps[i].dim == 1]
     if flat:
         wanted = [name for name in pending if set(pending[name]) & set(flat)]
-        if "chi2" in wanted:
-            i = next(i for i in pending["chi2"] if ps[i].dim == 1)
-            raise NotImplementedError(
-                f"chi2({ps[i]!r}, {qs[i]!r}) has no closed form, and the numeric path does not yet decide whether "
-                "the integral of p^2 / q converges (it depends on the tails)"
-            )
         extra = {"alpha": params["alpha"]} if "renyi" in wanted else {}
         values = one_d.evaluate_many(wanted, [ps[i] for i in flat], [qs[i] for i in flat], **extra)
         for name in wanted:
@@ -167,6 +181,8 @@ def method(name, p, q, **params):
     a, b = (q, p) if quantity.swapped else (p, q)
     if quantity.registry.closed_form(a, b, **{k: params[k] for k in quantity.params}) is not NotImplemented:
         return "closed form"
+    if quantity.numeric is not None:
+        return quantity.numeric_path().method(p, q, **{k: params[k] for k in quantity.params})
     if p.dim == 1:
         return "quadrature"
     _check_numeric(name, p, q)

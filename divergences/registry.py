@@ -127,6 +127,9 @@ REGISTRIES = {
     "hellinger": Registry("hellinger", symmetric=True),
     "chi2": Registry("chi2"),
     "renyi": Registry("renyi"),  # registered functions take (p, q, alpha)
+    "w2": Registry("w2", symmetric=True),
+    "energy": Registry("energy", symmetric=True),
+    "mmd": Registry("mmd", symmetric=True),  # registered functions take (p, q, kernel, bandwidth)
     "entropy": Registry("entropy", arity=1),
     "cross_entropy": Registry("cross_entropy"),
 }
@@ -137,7 +140,7 @@ def register(name, *types):
 
     Parameters
     ----------
-    name : {"tv", "kl", "js", "w1", "hellinger", "chi2", "renyi", "entropy", "cross_entropy"}
+    name : {"tv", "kl", "js", "w1", "hellinger", "chi2", "renyi", "w2", "energy", "mmd", "entropy", "cross_entropy"}
         The quantity (reverse KL is KL with the arguments swapped: register ``"kl"``).
     *types : type
         The classes (or base classes) of the arguments: two, or one for ``"entropy"``.

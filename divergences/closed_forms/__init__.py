@@ -3,12 +3,15 @@
 from . import (  # noqa: F401
     continuity,
     discrete,
+    energy,
     exponential,
     gaussian,
     hellinger,
     information,
+    mmd,
     renyi,
     shifted_line,
     smoothed_line,
     uniform,
+    w2,
 )

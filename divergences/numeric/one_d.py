@@ -86,6 +86,11 @@ def evaluate_many(names, ps, qs, alpha=None):
     ``alpha``: the order of ``"renyi"`` (between 0 and 1 on this path; see :func:`renyi_parts`).
     """
     ps, qs = list(ps), list(qs)
+    if "chi2" in names:
+        raise NotImplementedError(
+            f"chi2({ps[0]!r}, {qs[0]!r}) has no closed form, and the numeric path does not yet decide whether "
+            "the integral of p^2 / q converges (it depends on the tails)"
+        )
     if "renyi" in names:
         return _with_renyi(names, ps, qs, alpha)
     out = {name: np.full(len(ps), np.nan) for name in names}

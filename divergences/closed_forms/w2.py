@@ -1,0 +1,1 @@
+"""Closed forms of ``w2`` (work in progress)."""
