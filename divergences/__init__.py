@@ -1,7 +1,8 @@
 """Divergences between probability distributions, exactly.
 
 TV, KL, reverse KL, Jensen-Shannon and Wasserstein-1 (the lecture's five) and the squared
-Hellinger distance, Pearson's chi-squared and the Rényi divergences between the toys of :mod:`toys` (and frozen
+Hellinger distance, Pearson's chi-squared, the Rényi divergences, Wasserstein-2, the energy distance
+and the squared MMD between the toys of :mod:`toys` (and frozen
 scipy.stats laws): closed forms where they exist, registered for pairs of types
 (:func:`register`), accurate quadrature otherwise, ``inf`` and ``ln 2`` where the supports say so.
 Around them: :func:`entropy` and :func:`cross_entropy`; divergence-vs-theta curves
@@ -17,6 +18,7 @@ The rest is in topic subpackages, each a step from the name of what it computes:
 * :mod:`divergences.games` -- the GAN and WGAN values by quadrature;
 * :mod:`divergences.bounds` -- the Gaussian W2 and bounds from 1-D projections;
 * :mod:`divergences.generators` -- the f-divergences' generators, conjugates and f-GAN activations;
+* :mod:`divergences.tables` -- the atlas: every divergence on the lecture's pairs, with its method;
 * :mod:`divergences.vae` -- the ELBO, its gap and its gradient estimators, exact on probabilistic PCA;
 * :mod:`divergences.numeric` -- the numeric path alone (quadrature, cubature, transport);
 * :mod:`divergences.closed_forms` -- the registered closed forms, one module per family.
@@ -31,9 +33,11 @@ from .functions import js, kl, reverse_kl, tv, w1
 from .information import cross_entropy, entropy
 from .kernel_discrepancy import mmd
 from .registry import register
+from .tables import atlas
 from .wasserstein2 import w2
 
 __all__ = [
+    "atlas",
     "chi2",
     "cross_entropy",
     "curves",
