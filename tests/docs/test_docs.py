@@ -17,6 +17,7 @@ NAMESPACES = [
     "divergences.registry",
     "divergences.evaluate",
     "divergences.generators",
+    "divergences.tables",
     "divergences.numeric",
     "divergences.discrimination",
     "divergences.fitting",
@@ -30,6 +31,7 @@ NAMESPACES = [
     "gan1d.training",
     "gan1d.analysis",
     "gan1d.lecture",
+    "gan1d.lecture.atlas",
     "gan1d.lecture.mode_collapse",
 ]
 
