@@ -81,6 +81,7 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/curves_vs_quad.py
+	$(BIN)/python benchmarks/atlas_curves.py
 	$(BIN)/python benchmarks/numeric_paths.py
 	$(BIN)/python benchmarks/gan_throughput.py
 	$(BIN)/python benchmarks/mode_collapse.py

@@ -15,18 +15,21 @@ from . import one_d, quadrature, transport_2d, two_d
 
 __all__ = ["compute", "one_d", "quadrature", "transport_2d", "two_d"]
 
-#: The divergences the numeric path computes.
-NAMES = ("tv", "kl", "reverse_kl", "js", "w1", "hellinger")
+#: The divergences :func:`compute` takes (each with its own limits: a pair may be refused).
+NAMES = ("tv", "kl", "reverse_kl", "js", "w1", "hellinger", "chi2", "renyi", "w2", "energy", "mmd")
 
 
-def compute(name, p, q):
+def compute(name, p, q, **params):
     """The numeric path alone (no closed form): 1-D quadrature, 2-D cubature or transport.
 
     Parameters
     ----------
-    name : {"tv", "kl", "reverse_kl", "js", "w1", "hellinger"}
+    name : {"tv", "kl", "reverse_kl", "js", "w1", "hellinger", "chi2", "renyi", "w2", "energy", "mmd"}
     p, q : toys or frozen scipy.stats laws
         Two laws of the same dimension, 1 or 2.
+    **params
+        The parameters of the divergence: ``alpha`` for ``"renyi"``, ``bandwidth`` (and ``kernel``)
+        for ``"mmd"``, as the function of that name takes them.
 
     Returns
     -------
@@ -55,13 +58,23 @@ def compute(name, p, q):
     from ..evaluate import QUANTITIES, evaluate  # both need this package: import late
     from ..laws import check_pair
 
+    from ..f_divergences import _order
+    from ..kernel_discrepancy import check_kernel
+
     if name not in NAMES:
         raise ValueError(f"name must be one of {NAMES}, got {name!r}")
     p, q = check_pair(p, q)
+    quantity = QUANTITIES[name]
+    wanted = set(quantity.params) | ({"kernel"} if name == "mmd" else set())
+    if set(params) - wanted or (set(quantity.params) - {"kernel"}) - set(params):
+        raise TypeError(f"{name} takes the parameters {sorted(wanted)}, got {sorted(params)}")
+    if name == "renyi":
+        params = {"alpha": _order(params["alpha"])}
+    if name == "mmd":
+        params = dict(zip(("kernel", "bandwidth"), check_kernel(params.get("kernel", "gaussian"), params["bandwidth"])))
     # a quadrature integrates densities over the pair's window and cannot return inf: where the
     # support rules (or a closed form) say the value is infinite, say so instead of integrating
-    quantity = QUANTITIES[name]
     a, b = (q, p) if quantity.swapped else (p, q)
-    if quantity.registry.closed_form(a, b) == math.inf:
+    if quantity.registry.closed_form(a, b, **params) == math.inf:
         return math.inf
-    return float(evaluate([name], [p], [q], closed_forms=False)[name][0])
+    return float(evaluate([name], [p], [q], closed_forms=False, **params)[name][0])

@@ -8,8 +8,10 @@ Writes into ``out``:
 * ``mixture_shift.png``: a two-mode mixture against its translates by theta;
 * ``fits.png``: forward-KL (mode covering) and reverse-KL (mode seeking) Gaussian fits to a
   two-mode mixture and, with a diagonal model, to the 2-D correlated Gaussian;
+* ``figure_one_extended.png``: every divergence of the atlas along the parallel lines and the
+  smoothed lines (:mod:`gan1d.lecture.atlas`);
 * ``report.md``: the five divergences for a few named pairs, with the method behind each value,
-  and the fitted parameters.
+  the atlas of every divergence on the same pairs, and the fitted parameters.
 """
 
 import math
@@ -20,7 +22,10 @@ from tqdm import tqdm
 
 from divergences import curves, fit_forward_kl, fit_reverse_kl, js, kl, plot, reverse_kl, tv, w1
 from divergences.evaluate import method
-from toys import Bernoulli, Discrete, Exponential, Gaussian, GaussianMixture, ShiftedLine, Uniform
+from divergences.tables import LECTURE_PAIRS
+from toys import Gaussian, GaussianMixture, ShiftedLine
+
+from . import atlas as atlas_part
 
 MIXTURE = {"weights": [0.5, 0.5], "stds": [0.5, 0.5]}
 
@@ -53,23 +58,8 @@ FIGURES = [
     ),
 ]
 
-PAIRS = [
-    ("N(0, 1) vs N(1, 1)", Gaussian(0.0, 1.0), Gaussian(1.0, 1.0)),
-    ("N(0, 1) vs N(0, 2^2)", Gaussian(0.0, 1.0), Gaussian(0.0, 2.0)),
-    ("two-mode mixture vs N(0, 2.06^2) (moment-matched)", _mixture(0.0), Gaussian(0.0, math.sqrt(4.25))),
-    ("Exp(1) vs N(1, 1)", Exponential(1.0), Gaussian(1.0, 1.0)),
-    ("U[0, 1] vs U[0.5, 1.5]", Uniform(0.0, 1.0), Uniform(0.5, 1.5)),
-    ("U[0, 1] vs U[0, 2]", Uniform(0.0, 1.0), Uniform(0.0, 2.0)),
-    ("Bernoulli(0.3) vs Bernoulli(0.6)", Bernoulli(0.3), Bernoulli(0.6)),
-    ("fair die vs loaded die", Discrete(range(1, 7), [1 / 6] * 6), Discrete(range(1, 7), [0.1] * 5 + [0.5])),
-    ("Bernoulli(0.5) vs N(0.5, 1) (atoms vs density)", Bernoulli(0.5), Gaussian(0.5, 1.0)),
-    ("P_0 vs P_0.5 (parallel lines)", ShiftedLine(0.0), ShiftedLine(0.5)),
-    (
-        "2-D correlated N(0, [[1, .8], [.8, 1]]) vs N(0, I)",
-        Gaussian(mean=[0, 0], cov=[[1, 0.8], [0.8, 1]]),
-        Gaussian(mean=[0, 0], cov=[[1, 0], [0, 1]]),
-    ),
-]
+#: The lecture's named pairs (label, p, q), shared with the atlas (:data:`divergences.tables.LECTURE_PAIRS`).
+PAIRS = LECTURE_PAIRS
 
 
 def run(out="out"):
@@ -81,7 +71,7 @@ def run(out="out"):
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    steps = tqdm(total=len(FIGURES) + len(PAIRS) + 1, desc="demo", unit="step")
+    steps = tqdm(total=len(FIGURES) + len(PAIRS) + 2, desc="demo", unit="step")
     lines = ["# Divergences of the lecture's toy distributions", ""]
     lines += ["Values in nats (TV and W1 in their own units); `inf` where the divergence is infinite.", ""]
     lines += ["## Divergence-vs-theta figures", ""]
@@ -103,6 +93,8 @@ def run(out="out"):
         row = [tv(p, q), kl(p, q), reverse_kl(p, q), js(p, q), w1(p, q)]
         lines.append(f"| {label} | " + " | ".join(_fmt(v) for v in row) + f" | {_method('w1', p, q)} |")
         steps.update()
+    lines += ["", *atlas_part.section(out)]
+    steps.update()
     lines += ["", *_fits(out, plt)]
     steps.update()
     steps.close()

@@ -16,14 +16,15 @@ def report(tmp_path_factory):
 
 
 def test_figures_are_written(report):
-    for name in ("parallel_lines.png", "gaussian_location.png", "mixture_shift.png", "fits.png"):
+    for name in ("parallel_lines.png", "gaussian_location.png", "mixture_shift.png", "fits.png", "figure_one_extended.png"):
         data = (report / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
 
 
 def test_report_table_holds_the_library_values(report):
     text = (report / "report.md").read_text()
-    rows = {line.split(" | ")[0].lstrip("| "): line for line in text.splitlines() if line.startswith("| ")}
+    named = text.split("## Named pairs")[1].split("\n## ")[0]
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in named.splitlines() if line.startswith("| ")}
     fns = (D.tv, D.kl, D.reverse_kl, D.js, D.w1)
     assert len(demo.PAIRS) >= 8
     for label, p, q in demo.PAIRS:
@@ -46,3 +47,11 @@ def test_report_shows_the_known_fits(report):
     # reverse KL with a diagonal model recovers 1 - rho^2 (Bishop, PRML 10.1.2); KL = -ln(1 - rho^2)/2
     assert "| 2-D Gaussian, rho = 0.8 | reverse, diagonal | variances [0.36, 0.36]" in text
     assert f"{-0.5 * math.log(1 - 0.8**2):.6f} (KL(q‖p))" in text
+
+
+def test_report_holds_the_atlas_of_the_named_pairs(report):
+    text = (report / "report.md").read_text()
+    section = text.split("## The atlas: every divergence on the named pairs")[1].split("\n## ")[0]
+    expected = D.atlas(alpha=2.0, bandwidth=1.0).table()
+    assert expected in section
+    assert "![figure_one_extended.png](figure_one_extended.png)" in text
