@@ -56,10 +56,9 @@ def compute(name, p, q, **params):
     True
     """
     from ..evaluate import QUANTITIES, evaluate  # both need this package: import late
-    from ..laws import check_pair
-
     from ..f_divergences import _order
     from ..kernel_discrepancy import check_kernel
+    from ..laws import check_pair
 
     if name not in NAMES:
         raise ValueError(f"name must be one of {NAMES}, got {name!r}")

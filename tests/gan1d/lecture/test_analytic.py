@@ -16,7 +16,13 @@ def report(tmp_path_factory):
 
 
 def test_figures_are_written(report):
-    for name in ("parallel_lines.png", "gaussian_location.png", "mixture_shift.png", "fits.png", "figure_one_extended.png"):
+    for name in (
+        "parallel_lines.png",
+        "gaussian_location.png",
+        "mixture_shift.png",
+        "fits.png",
+        "figure_one_extended.png",
+    ):
         data = (report / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
 

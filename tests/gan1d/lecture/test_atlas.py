@@ -17,7 +17,9 @@ def test_figure_one_holds_the_curves_of_the_library():
     for sigma, family in ((None, ShiftedLine), (0.2, lambda t: SmoothedLine(t, 0.2))):
         values = results[sigma]
         assert not values["refused"], values["refused"]
-        expected = D.curves(family, THETAS, family(0.0), D.evaluate.ALL_NAMES, alpha=part.ALPHA, bandwidth=part.BANDWIDTH)
+        expected = D.curves(
+            family, THETAS, family(0.0), D.evaluate.ALL_NAMES, alpha=part.ALPHA, bandwidth=part.BANDWIDTH
+        )
         for name in D.evaluate.ALL_NAMES:
             np.testing.assert_array_equal(values[name], expected[name])
     # the smoothed lines: KL = theta^2 / (2 sigma^2), W1 = |theta| (the x-marginals are N(theta, sigma^2))
