@@ -62,6 +62,8 @@ FAR = 700.0
 ATOL = 1e-21
 _EDGES = np.arange(-LIMIT, LIMIT + 1.0, 4.0)
 _FAR_EDGES = np.array([80.0, 100.0, 140.0, 200.0, 300.0, 450.0, FAR])
+_TABLE = 129  # points of the table that brackets a mixture's quantiles
+_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 _SPAN = 50.0  # a mixture's quantiles lie within its components' means +- _SPAN sd (|s| <= 700)
 
 
@@ -159,13 +161,31 @@ def _reach(d):
 
 
 def _integrand(ps, qs, s, row):
+    d = _quantiles(ps, s, row) - _quantiles(qs, s, row)
+    return d * d * special.expit(s) * special.expit(-s)
+
+
+def _quantiles(laws, s, row):
+    """``quantile(laws[row[i]], s[i])`` for the panels ``s`` (P, n) of rows ``row`` (P,): the mixtures
+    of all rows in one root finding, the other laws row by row."""
     out = np.empty_like(s)
+    mixtures = {}
     for r in np.unique(row):
-        sel = row == r
-        x = s[sel]
-        d = quantile(ps[r], x) - quantile(qs[r], x)
-        out[sel] = d * d * special.expit(x) * special.expit(-x)
+        if _is_mixture(laws[r]):
+            mixtures[r] = _components(laws[r])
+        else:
+            sel = row == r
+            out[sel] = quantile(laws[r], s[sel])
+    if mixtures:
+        sel = np.isin(row, list(mixtures))
+        index = {r: k for k, r in enumerate(mixtures)}
+        which = np.array([index[r] for r in row[sel]])
+        out[sel] = _mixture_quantile(list(mixtures.values()), s[sel], np.broadcast_to(which[:, None], s[sel].shape))
     return out
+
+
+def _is_mixture(d):
+    return hasattr(d, "as_mixture") and d.as_mixture()[0].size > 1
 
 
 def _check_tails(ps, qs, far, values):
@@ -247,7 +267,7 @@ def quantile(d, s):
         if w.size == 1:  # a Gaussian: ndtri_exp of the log of the nearer tail mass
             z = special.ndtri_exp(special.log_expit(-np.abs(s)))
             return m[0] + sd[0] * np.where(lower, z, -z)
-        return _mixture_quantile(w, m, sd, s)
+        return _mixture_quantile([(w, m, sd)], s, np.zeros(s.shape, dtype=int))
     if isinstance(d, BlurredUniform):
         return d.quantile(s)
     if isinstance(d, Affine):
@@ -261,21 +281,66 @@ def quantile(d, s):
     return np.where(lower, d.ppf(u), upper)
 
 
-def _mixture_quantile(w, m, sd, s):
-    """Quantiles of a 1-D Gaussian mixture by root finding on log F (lower half) or log(1 - F) (upper)."""
-    logw = np.log(np.where(w > 0, w, 1.0)) + np.where(w > 0, 0.0, -np.inf)
-    flat = s.ravel()
-    target = special.log_expit(-np.abs(flat))  # log of the nearer tail mass
-    sign = np.where(flat < 0, 1.0, -1.0)  # the lower half solves log F = target, the upper log(1 - F) = target
+def _mixture_quantile(mixtures, s, which):
+    """Quantiles of 1-D Gaussian mixtures (``which`` indexes ``mixtures``, one per element of ``s``).
 
-    def f(x, t, g):
-        z = g[:, None] * (x[:, None] - m) / sd
-        return g * (special.logsumexp(logw + special.log_ndtr(z), axis=1) - t)
+    Newton's method on :math:`\\ln F = \\ln u` (lower half) or :math:`\\ln(1 - F) = \\ln(1 - u)`
+    (upper half), safeguarded by a bracket that starts from a table of the mixture's tails on
+    :data:`_TABLE` points and falls back to bisection; stops when a step or the bracket is below
+    4 units of the last place plus 2e-15 (in the pair's units: about the rounding of ln F over its
+    slope).
+    """
+    k = max(w.size for w, _, _ in mixtures)
+    logw, mu, sd = np.full((len(mixtures), k), -np.inf), np.zeros((len(mixtures), k)), np.ones((len(mixtures), k))
+    for i, (w, m, sds) in enumerate(mixtures):
+        with np.errstate(divide="ignore"):
+            logw[i, : w.size] = np.log(w)
+        mu[i, : w.size], sd[i, : w.size] = m, sds
+    used = np.isfinite(logw)
+    lows = np.min(np.where(used, mu - _SPAN * sd, np.inf), axis=1)
+    highs = np.max(np.where(used, mu + _SPAN * sd, -np.inf), axis=1)
+    flat, idx = s.ravel(), np.broadcast_to(which, s.shape).ravel()
+    t = special.log_expit(-np.abs(flat))  # log of the nearer tail mass
+    g = np.where(flat < 0, 1.0, -1.0)  # the lower half solves log F = t, the upper log(1 - F) = t
 
-    lo = np.full(flat.shape, float(np.min(m - _SPAN * sd)))
-    hi = np.full(flat.shape, float(np.max(m + _SPAN * sd)))
-    res = elementwise.find_root(f, (lo, hi), args=(target, sign), tolerances={"xatol": 1e-17, "xrtol": 4e-16})
-    return res.x.reshape(s.shape)
+    def tail(x, gg, i):
+        """g (log F(x) - t) up to t: log F for g = 1, -log(1 - F) for g = -1; and log f(x)."""
+        z = (x[..., None] - mu[i]) / sd[i]
+        log_t = special.logsumexp(logw[i] + special.log_ndtr(gg[..., None] * z), axis=-1)
+        log_f = special.logsumexp(logw[i] - np.log(sd[i]) - 0.5 * z * z, axis=-1) - _HALF_LOG_2PI
+        return log_t, log_f
+
+    grid = lows[:, None] + (highs - lows)[:, None] * np.linspace(0.0, 1.0, _TABLE)  # (R, table)
+    rows = np.arange(len(mixtures))[:, None]
+    table = {sign: tail(grid, np.full(grid.shape, sign), np.broadcast_to(rows, grid.shape))[0] for sign in (1.0, -1.0)}
+    below = np.where(g[:, None] > 0, table[1.0][idx] < t[:, None], table[-1.0][idx] > t[:, None])
+    j = np.clip(np.sum(below, axis=1), 1, _TABLE - 1)
+    a, b = grid[idx, j - 1], grid[idx, j]
+
+    def newton(x):
+        log_t, log_f = tail(x, g, idx)
+        value = g * (log_t - t)  # increasing in x
+        return value, x - value / np.exp(log_f - log_t)
+
+    with np.errstate(all="ignore"):
+        (_, from_a), (_, from_b) = newton(a), newton(b)
+        x = 0.5 * (a + b)
+        for _ in range(60):
+            value, step = newton(x)
+            below, above = value < 0, value > 0
+            a, from_a = np.where(below, x, a), np.where(below, step, from_a)
+            b, from_b = np.where(above, x, b), np.where(above, step, from_b)
+            # Newton from x, else from the end of the bracket it converges from (log F is concave
+            # in the lower tail, -log(1 - F) convex in the upper), else bisection
+            new = 0.5 * (a + b)
+            for candidate in (from_b, from_a, step):
+                new = np.where((candidate > a) & (candidate < b), candidate, new)
+            tol = 4e-16 * np.abs(x) + 2e-15  # the rounding of log F, over its slope, in the pair's units
+            done = (value == 0) | (np.abs(step - x) <= tol) | (b - a <= tol)
+            x = np.where(done, x, new)
+            if np.all(done):
+                break
+    return x.reshape(s.shape)
 
 
 class BlurredUniform(ContinuousDistribution):
