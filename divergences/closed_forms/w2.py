@@ -26,7 +26,7 @@ plus :math:`\beta^2\operatorname{Var} V`) so that nothing cancels:
   Euclidean cost adds up over the coordinates (proved at :func:`_product`); the first
   coordinates are Gaussians (or a point against a Gaussian), the second the uniform law on
   [0, 1] blurred by :math:`N(0, \sigma^2)`, whose W2 is 0 for equal widths and otherwise the
-  1-D numeric path's (:func:`divergences.numeric.w2.blurred_uniforms`).
+  1-D numeric path's (:func:`blurred_uniforms`).
 
 References
 ----------
@@ -41,14 +41,18 @@ References
 import math
 
 import numpy as np
+from scipy import special
+from scipy.optimize import elementwise
 
 from toys import Exponential, Gaussian, ShiftedLine, SmoothedLine, Uniform
-from toys.base import DiscreteDistribution
+from toys.base import ContinuousDistribution, DiscreteDistribution
 
-from ..numeric.w2 import blurred_uniforms
+from ..numeric.w2 import w2_rows
 from ..registry import register
 
-__all__ = ["w2_gaussians"]
+__all__ = ["BlurredUniform", "blurred_uniforms", "merged_steps", "w2_gaussians"]
+
+_SPAN = 50.0  # the quantiles at levels down to e^-700 lie within 50 sigma of the segment
 
 
 def w2_gaussians(p, q):
@@ -146,3 +150,87 @@ def _w2_line_smoothed(p, q):
     # x: the point theta_1 against N(theta_2, s^2), whose only coupling costs dtheta^2 + s^2;
     # y: U[0, 1] against U[0, 1] + N(0, s^2)
     return _product(p.theta - q.theta, q.sigma, blurred_uniforms(0.0, q.sigma))
+
+
+class BlurredUniform(ContinuousDistribution):
+    r"""The law of :math:`U + \sigma E`, :math:`U \sim U[0, 1]`, :math:`E \sim N(0, 1)` independent.
+
+    The second coordinate of :class:`toys.SmoothedLine`; symmetric about 1/2. Its CDF is
+    :math:`F(y) = \sigma\,[G(y/\sigma) - G((y - 1)/\sigma)]` with
+    :math:`G(z) = \int_{-\infty}^z\Phi = z\Phi(z) + \varphi(z)`; for :math:`z < 0`,
+    :math:`G(z) = \varphi(z)(1 - |z|R(|z|))` with Mills' ratio :math:`R`, and beyond
+    :math:`|z| = 12` the asymptotic series :math:`1 - wR(w) = \sum_{k\ge1}(-1)^{k+1}(2k-1)!!/w^{2k}`,
+    so that :math:`\ln F` keeps its relative accuracy far in the tails.
+    """
+
+    dim = 1
+
+    def __init__(self, sigma):
+        self.sigma = float(sigma)
+
+    def parameters(self):
+        return {"sigma": self.sigma}
+
+    @property
+    def mean(self):
+        return 0.5
+
+    @property
+    def var(self):
+        return 1.0 / 12.0 + self.sigma**2
+
+    def logcdf(self, y):
+        """log P(Y <= y), accurate in the lower tail."""
+        y = np.asarray(y, dtype=float)
+        lb, la = _log_g(y / self.sigma), _log_g((y - 1.0) / self.sigma)
+        with np.errstate(divide="ignore"):
+            return math.log(self.sigma) + lb + np.log(-np.expm1(la - lb))
+
+    def cdf(self, y):
+        """P(Y <= y), each half from the nearer tail (the law is symmetric about 1/2)."""
+        y = np.asarray(y, dtype=float)
+        return np.where(y <= 0.5, np.exp(self.logcdf(y)), -np.expm1(self.logcdf(1.0 - y)))
+
+    def features(self):
+        """One feature covering [-10 sigma, 1 + 10 sigma]."""
+        return np.array([0.5]), np.array([0.05 + self.sigma])
+
+    def logit_quantile(self, s):
+        """The quantile at expit(s): the lower half by root finding on log F, the upper by symmetry."""
+        s = np.asarray(s, dtype=float)
+        flat = -np.abs(s.ravel())
+        target = special.log_expit(flat)
+
+        def f(x, t):
+            return self.logcdf(x) - t
+
+        lo = np.full(flat.shape, -_SPAN * self.sigma)
+        hi = np.full(flat.shape, 1.0)
+        x = elementwise.find_root(f, (lo, hi), args=(target,), tolerances={"xatol": 1e-17, "xrtol": 4e-16}).x
+        x = x.reshape(s.shape)
+        return np.where(s < 0, x, 1.0 - x)
+
+
+def _log_g(z):
+    """log of G(z) = integral of Phi up to z, accurate for every z."""
+    z = np.asarray(z, dtype=float)
+    w = np.abs(z)
+    log_phi = -0.5 * w * w - 0.5 * math.log(2.0 * math.pi)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pos = np.log(z * special.ndtr(z) + np.exp(log_phi))
+        mills = math.sqrt(0.5 * math.pi) * special.erfcx(w / math.sqrt(2.0))  # Phi(-w) / phi(w)
+        near = np.log1p(-w * mills)
+        inv = 1.0 / (w * w)
+        term, series = inv, np.zeros_like(w)
+        for k in range(1, 21):  # 1 - w R(w) = 1/w^2 - 3/w^4 + 15/w^6 - ...
+            series += term
+            term = -term * (2 * k + 1) * inv
+        far = np.log(series)
+    neg = log_phi + np.where(w > 12.0, far, near)
+    return np.where(z >= 0, pos, neg)
+
+
+def blurred_uniforms(sigma_1, sigma_2):
+    """W2 between U[0, 1] + N(0, sigma_1^2) and U[0, 1] + N(0, sigma_2^2); a width 0 is U[0, 1] itself."""
+    laws = [Uniform(0.0, 1.0) if s == 0.0 else BlurredUniform(s) for s in (sigma_1, sigma_2)]
+    return float(w2_rows([laws[0]], [laws[1]])[0])

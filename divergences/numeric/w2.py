@@ -43,7 +43,6 @@ import math
 
 import numpy as np
 from scipy import special
-from scipy.optimize import elementwise
 
 from toys.base import ContinuousDistribution, DiscreteDistribution
 
@@ -52,7 +51,7 @@ from .pairs import Affine, affine
 from .remainder import TailTooHeavy
 from .rows import _components
 
-__all__ = ["ATOL", "LIMIT", "BlurredUniform", "blurred_uniforms", "evaluate", "method", "quantile", "w2_rows"]
+__all__ = ["ATOL", "FAR", "LIMIT", "evaluate", "method", "quantile", "w2_rows"]
 
 #: The integral in s runs over [-LIMIT, LIMIT] for the toys.
 LIMIT = 60.0
@@ -208,7 +207,7 @@ def _check_tails(ps, qs, far, values):
 
 
 def _featureless(d):
-    return isinstance(d, ContinuousDistribution) and not isinstance(d, BlurredUniform) and d.features() is None
+    return isinstance(d, ContinuousDistribution) and d.features() is None
 
 
 def _jumps(d):
@@ -246,7 +245,7 @@ def quantile(d, s):
 
     Parameters
     ----------
-    d : toy, view of :mod:`divergences.numeric.pairs`, or :class:`BlurredUniform`
+    d : toy, view of :mod:`divergences.numeric.pairs`, or a law with ``logit_quantile(s)``
         A 1-D law.
     s : numpy.ndarray
         Logits of the levels.
@@ -268,8 +267,8 @@ def quantile(d, s):
             z = special.ndtri_exp(special.log_expit(-np.abs(s)))
             return m[0] + sd[0] * np.where(lower, z, -z)
         return _mixture_quantile([(w, m, sd)], s, np.zeros(s.shape, dtype=int))
-    if isinstance(d, BlurredUniform):
-        return d.quantile(s)
+    if hasattr(d, "logit_quantile"):  # a law that knows its own (divergences.closed_forms.w2.BlurredUniform)
+        return d.logit_quantile(s)
     if isinstance(d, Affine):
         return (quantile(d.law, s) - d.c) / d.s
     if hasattr(d, "rate"):  # an exponential: loc + E / rate, E = -log(1 - u)
@@ -341,85 +340,3 @@ def _mixture_quantile(mixtures, s, which):
             if np.all(done):
                 break
     return x.reshape(s.shape)
-
-
-class BlurredUniform(ContinuousDistribution):
-    r"""The law of :math:`U + \sigma E`, :math:`U \sim U[0, 1]`, :math:`E \sim N(0, 1)` independent.
-
-    The second coordinate of :class:`toys.SmoothedLine`; symmetric about 1/2. Its CDF is
-    :math:`F(y) = \sigma\,[G(y/\sigma) - G((y - 1)/\sigma)]` with
-    :math:`G(z) = \int_{-\infty}^z\Phi = z\Phi(z) + \varphi(z)`; for :math:`z < 0`,
-    :math:`G(z) = \varphi(z)(1 - |z|R(|z|))` with Mills' ratio :math:`R`, and beyond
-    :math:`|z| = 12` the asymptotic series :math:`1 - wR(w) = \sum_{k\ge1}(-1)^{k+1}(2k-1)!!/w^{2k}`,
-    so that :math:`\ln F` keeps its relative accuracy far in the tails.
-    """
-
-    dim = 1
-
-    def __init__(self, sigma):
-        self.sigma = float(sigma)
-
-    def parameters(self):
-        return {"sigma": self.sigma}
-
-    @property
-    def mean(self):
-        return 0.5
-
-    @property
-    def var(self):
-        return 1.0 / 12.0 + self.sigma**2
-
-    def logcdf(self, y):
-        """log P(Y <= y), accurate in the lower tail."""
-        y = np.asarray(y, dtype=float)
-        lb, la = _log_g(y / self.sigma), _log_g((y - 1.0) / self.sigma)
-        with np.errstate(divide="ignore"):
-            return math.log(self.sigma) + lb + np.log(-np.expm1(la - lb))
-
-    def cdf(self, y):
-        """P(Y <= y), each half from the nearer tail (the law is symmetric about 1/2)."""
-        y = np.asarray(y, dtype=float)
-        return np.where(y <= 0.5, np.exp(self.logcdf(y)), -np.expm1(self.logcdf(1.0 - y)))
-
-    def quantile(self, s):
-        """The quantile at expit(s): the lower half by root finding on log F, the upper by symmetry."""
-        s = np.asarray(s, dtype=float)
-        flat = -np.abs(s.ravel())
-        target = special.log_expit(flat)
-
-        def f(x, t):
-            return self.logcdf(x) - t
-
-        lo = np.full(flat.shape, -_SPAN * self.sigma)
-        hi = np.full(flat.shape, 1.0)
-        x = elementwise.find_root(f, (lo, hi), args=(target,), tolerances={"xatol": 1e-17, "xrtol": 4e-16}).x
-        x = x.reshape(s.shape)
-        return np.where(s < 0, x, 1.0 - x)
-
-
-def _log_g(z):
-    """log of G(z) = integral of Phi up to z, accurate for every z."""
-    z = np.asarray(z, dtype=float)
-    w = np.abs(z)
-    log_phi = -0.5 * w * w - 0.5 * math.log(2.0 * math.pi)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pos = np.log(z * special.ndtr(z) + np.exp(log_phi))
-        mills = math.sqrt(0.5 * math.pi) * special.erfcx(w / math.sqrt(2.0))  # Phi(-w) / phi(w)
-        near = np.log1p(-w * mills)
-        inv = 1.0 / (w * w)
-        term, series = inv, np.zeros_like(w)
-        for k in range(1, 21):  # 1 - w R(w) = 1/w^2 - 3/w^4 + 15/w^6 - ...
-            series += term
-            term = -term * (2 * k + 1) * inv
-        far = np.log(series)
-    neg = log_phi + np.where(w > 12.0, far, near)
-    return np.where(z >= 0, pos, neg)
-
-
-def blurred_uniforms(sigma_1, sigma_2):
-    """W2 between U[0, 1] + N(0, sigma_1^2) and U[0, 1] + N(0, sigma_2^2); a width 0 is U[0, 1] itself."""
-    from toys import Uniform
-
-    laws = [Uniform(0.0, 1.0) if s == 0.0 else BlurredUniform(s) for s in (sigma_1, sigma_2)]
-    return float(w2_rows([laws[0]], [laws[1]])[0])
