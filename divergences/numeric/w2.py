@@ -110,7 +110,10 @@ def w2_rows(ps, qs):
         deltas.append((a - b) / s + (float(pc.mean) - float(qc.mean)))
         moved.append((pc, qc, float(pc.mean) - float(qc.mean)))
         scales.append(s)
-    integral = _integrate([m[0] for m in moved], [m[1] for m in moved])
+    try:
+        integral = _integrate([m[0] for m in moved], [m[1] for m in moved])
+    except TailTooHeavy as exc:  # name the laws as given, not their centred views
+        raise TailTooHeavy(f"w2({ps[exc.row]!r}, {qs[exc.row]!r}): {exc}") from None
     # the integral between the centred laws includes their (rounding-size) mean difference once more
     rest = np.maximum(integral - np.array([m[2] for m in moved]) ** 2, 0.0)
     return np.array([s * math.hypot(d, math.sqrt(r)) for s, d, r in zip(scales, deltas, rest, strict=True)])
@@ -199,11 +202,13 @@ def _check_tails(ps, qs, far, values):
             rate = math.log(inner / outer) / 20.0 if outer > 0.0 and inner > outer else 0.0
             tails.append(0.0 if outer == 0.0 else (outer / rate if rate > 0.0 else math.inf))
         if not all(np.isfinite(h)) or max(tails) > 1e-20 + 1e-13 * values[r]:
-            raise TailTooHeavy(
-                f"w2({ps[r]!r}, {qs[r]!r}): the squared quantiles grow so fast in a tail that the quantile integral "
-                f"is not known to the promised accuracy beyond u = expit(+-{reach:g}); estimate it from samples "
-                "with divergences.empirical.w2"
+            exc = TailTooHeavy(
+                "the squared quantiles grow so fast in a tail that the quantile integral is not known to the "
+                f"promised accuracy beyond u = expit(+-{reach:g}); estimate it from samples with "
+                "divergences.empirical.w2"
             )
+            exc.row = r
+            raise exc
 
 
 def _featureless(d):
