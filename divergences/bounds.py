@@ -63,7 +63,7 @@ def gaussian_w2(p, q):
 
     which for commuting covariances is :math:`\|\mu_1 - \mu_2\|^2 + \|\Sigma_1^{1/2} - \Sigma_2^{1/2}\|_F^2`,
     and in 1-D :math:`(\mu_1 - \mu_2)^2 + (\sigma_1 - \sigma_2)^2`. It is the closed form that
-    :func:`divergences.w2` uses for Gaussians (:mod:`divergences.closed_forms.w2`): the trace term is
+    :func:`divergences.w2` uses for Gaussians (``divergences.closed_forms.w2``): the trace term is
     :math:`\min_U\|L_1 - L_2U\|_F^2` over orthogonal U (:math:`\Sigma_i = L_iL_i^\top`), a sum of
     squares, so nearly equal covariances keep their small value and equal ones give exactly the
     distance of the means.

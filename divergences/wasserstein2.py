@@ -52,7 +52,7 @@ def w2(p, q):
     ``ShiftedLine`` against a ``SmoothedLine``, whose coordinates are independent: :math:`W_2^2`
     is the sum over the coordinates, the first Gaussian (or a point), the second the uniform law
     on [0, 1] blurred by :math:`N(0, \sigma^2)`, 0 for equal widths and otherwise the 1-D numeric
-    path's (:mod:`divergences.closed_forms.w2`).
+    path's (``divergences.closed_forms.w2``).
 
     Otherwise numeric, in 1-D only: adaptive Gauss-Kronrod quadrature of the quantile integral in
     the logit :math:`s = \ln(u/(1 - u))`, the upper half from the upper tail mass, panels split at
@@ -61,7 +61,7 @@ def w2(p, q):
     :math:`\max(10^{-9}s, 10^{-12}W_2)`; measured against mpmath (40 digits) below
     :math:`10^{-10}`, and against the closed forms over 800 random pairs of Gaussians, uniforms,
     exponentials and finite laws (scales 0.01 to 100, 150 nearly equal pairs) below
-    :math:`2\times 10^{-14}s` (:mod:`divergences.numeric.w2`).
+    :math:`2\times 10^{-14}s` (``divergences.numeric.w2``).
 
     References
     ----------
