@@ -16,10 +16,11 @@ Method
   :math:`u`, above it from the upper tail mass :math:`1 - u = \operatorname{expit}(-s)`
   (``isf``, or the law's own upper-tail formula), so no digit of a small tail mass is lost to
   :math:`1 - u`. Gaussians: ``ndtri_exp`` of :math:`\ln u`; exponentials
-  :math:`\mathrm{loc} - \ln(1 - u)/\lambda`; uniforms from the nearer end; mixtures by
-  Chandrupatla's bracketing root finder on :math:`\ln F` (lower half) or :math:`\ln(1 - F)`
-  (upper half), to a few units of the last place; finite laws are steps whose jumps, at the
-  logits of the cumulative masses, are panel edges.
+  :math:`\mathrm{loc} - \ln(1 - u)/\lambda`; uniforms from the nearer end; mixtures by a
+  safeguarded Newton iteration on :math:`\ln F` (lower half) or :math:`\ln(1 - F)` (upper half),
+  all mixtures of all pairs at once, to a few units of the last place; finite laws are steps
+  whose jumps, at the logits of the cumulative masses, are panel edges; a law may also bring
+  its own ``logit_quantile(s)`` (the blurred uniform of the smoothed lines).
 * **Panels.** Edges every 4 over :math:`|s| \le 60` (beyond, less than :math:`10^{-22}` of the
   integral for the toys), at the jumps of a finite law, and at the logits of the cumulative
   weights of a mixture's components sorted by mean (where its quantile function is steep);
@@ -323,7 +324,7 @@ def _mixture_quantile(mixtures, s, which):
     g = np.where(flat < 0, 1.0, -1.0)  # the lower half solves log F = t, the upper log(1 - F) = t
 
     def tail(x, gg, i):
-        """g (log F(x) - t) up to t: log F for g = 1, -log(1 - F) for g = -1; and log f(x)."""
+        """log F(x) (gg = 1) or log(1 - F(x)) (gg = -1) of the mixtures i, and log f(x)."""
         z = (x[..., None] - mu[i]) / sd[i]
         log_t = special.logsumexp(logw[i] + special.log_ndtr(gg[..., None] * z), axis=-1)
         log_f = special.logsumexp(logw[i] - np.log(sd[i]) - 0.5 * z * z, axis=-1) - _HALF_LOG_2PI
@@ -331,32 +332,45 @@ def _mixture_quantile(mixtures, s, which):
 
     grid = lows[:, None] + (highs - lows)[:, None] * np.linspace(0.0, 1.0, _TABLE)  # (R, table)
     rows = np.arange(len(mixtures))[:, None]
-    table = {sign: tail(grid, np.full(grid.shape, sign), np.broadcast_to(rows, grid.shape))[0] for sign in (1.0, -1.0)}
-    below = np.where(g[:, None] > 0, table[1.0][idx] < t[:, None], table[-1.0][idx] > t[:, None])
-    j = np.clip(np.sum(below, axis=1), 1, _TABLE - 1)
-    a, b = grid[idx, j - 1], grid[idx, j]
+    # the table of g ln(tail), increasing along each row, shifted by row so that one sorted array
+    # holds them all (the values lie in [-1300, 1300]); a bracket one cell wider on each side than
+    # the table says, against the rounding of the shift
+    shift = 4000.0 * np.arange(len(mixtures))
+    j, x = np.empty(flat.shape, dtype=int), np.empty(flat.shape)
+    for sign in (1.0, -1.0):
+        values = sign * tail(grid, np.full(grid.shape, sign), np.broadcast_to(rows, grid.shape))[0]
+        half = g == sign
+        i, target = idx[half], sign * t[half]
+        k = np.clip(np.searchsorted((values + shift[:, None]).ravel(), target + shift[i]) - i * _TABLE, 1, _TABLE - 1)
+        lo, hi = values[i, k - 1], values[i, k]  # start from the linear interpolation in that cell
+        x[half] = grid[i, k - 1] + (grid[i, k] - grid[i, k - 1]) * np.clip((target - lo) / (hi - lo), 0.0, 1.0)
+        j[half] = k
+    a, b = grid[idx, np.clip(j - 2, 0, _TABLE - 1)], grid[idx, np.clip(j + 1, 0, _TABLE - 1)]
 
-    def newton(x):
-        log_t, log_f = tail(x, g, idx)
-        value = g * (log_t - t)  # increasing in x
+    def newton(x, k):
+        log_t, log_f = tail(x, g[k], idx[k])
+        value = g[k] * (log_t - t[k])  # increasing in x
         return value, x - value / np.exp(log_f - log_t)
 
     with np.errstate(all="ignore"):
-        (_, from_a), (_, from_b) = newton(a), newton(b)
-        x = 0.5 * (a + b)
+        every = np.arange(flat.size)
+        (_, from_a), (_, from_b) = newton(a, every), newton(b, every)
+        k = every  # the elements still iterating
         for _ in range(60):
-            value, step = newton(x)
+            xk, ak, bk = x[k], a[k], b[k]
+            value, step = newton(xk, k)
             below, above = value < 0, value > 0
-            a, from_a = np.where(below, x, a), np.where(below, step, from_a)
-            b, from_b = np.where(above, x, b), np.where(above, step, from_b)
+            ak, from_a[k] = np.where(below, xk, ak), np.where(below, step, from_a[k])
+            bk, from_b[k] = np.where(above, xk, bk), np.where(above, step, from_b[k])
             # Newton from x, else from the end of the bracket it converges from (log F is concave
             # in the lower tail, -log(1 - F) convex in the upper), else bisection
-            new = 0.5 * (a + b)
-            for candidate in (from_b, from_a, step):
-                new = np.where((candidate > a) & (candidate < b), candidate, new)
-            tol = 4e-16 * np.abs(x) + 2e-15  # the rounding of log F, over its slope, in the pair's units
-            done = (value == 0) | (np.abs(step - x) <= tol) | (b - a <= tol)
-            x = np.where(done, x, new)
-            if np.all(done):
+            new = 0.5 * (ak + bk)
+            for candidate in (from_b[k], from_a[k], step):
+                new = np.where((candidate > ak) & (candidate < bk), candidate, new)
+            tol = 4e-16 * np.abs(xk) + 2e-15  # the rounding of log F, over its slope, in the pair's units
+            done = (value == 0) | (np.abs(step - xk) <= tol) | (bk - ak <= tol)
+            x[k], a[k], b[k] = np.where(done, xk, new), ak, bk
+            k = k[~done]
+            if k.size == 0:
                 break
     return x.reshape(s.shape)
