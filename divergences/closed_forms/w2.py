@@ -179,6 +179,13 @@ class BlurredUniform(ContinuousDistribution):
     def var(self):
         return 1.0 / 12.0 + self.sigma**2
 
+    def logpdf(self, y):
+        """Log density: the second-coordinate factor of :meth:`toys.SmoothedLine.log_profile`."""
+        return SmoothedLine(0.0, self.sigma).log_profile(y)
+
+    def _sample(self, n, rng):
+        return rng.random(n) + self.sigma * rng.standard_normal(n)
+
     def logcdf(self, y):
         """log P(Y <= y), accurate in the lower tail."""
         y = np.asarray(y, dtype=float)

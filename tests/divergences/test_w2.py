@@ -177,6 +177,8 @@ def test_blurred_uniforms_against_quadrature_of_their_cdf(sigma_1, sigma_2):
     law = BlurredUniform(sigma_2)  # and its CDF far in the lower tail, relative to the tail mass
     for y in (-8 * sigma_2, -2 * sigma_2, 0.0, 0.4):
         assert math.exp(float(law.logcdf(y))) == pytest.approx(cdf(y, sigma_2), rel=1e-9)
+    density, _ = integrate.quad(lambda y: math.exp(float(law.logpdf(y))), -12 * sigma_2, 0.7, epsabs=1e-13)
+    assert float(law.cdf(0.7)) == pytest.approx(density, abs=1e-10)  # its density is its CDF's derivative
 
 
 @pytest.mark.parametrize("t1, s1, t2, s2", [(0.0, 0.1, 0.3, 0.2), (0.0, 1e-3, -1.0, 2.0), (0.5, 0.4, 0.5, 0.05)])
