@@ -20,12 +20,12 @@ References
 """
 
 import numpy as np
-from scipy import linalg
 
 from toys import Gaussian
 from toys.validation import real_array
 
 from . import functions
+from .closed_forms.w2 import w2_gaussians
 
 __all__ = ["gaussian_w2", "projection_bounds"]
 
@@ -62,10 +62,11 @@ def gaussian_w2(p, q):
               - 2\big(\Sigma_2^{1/2}\Sigma_1\Sigma_2^{1/2}\big)^{1/2}\Big),
 
     which for commuting covariances is :math:`\|\mu_1 - \mu_2\|^2 + \|\Sigma_1^{1/2} - \Sigma_2^{1/2}\|_F^2`,
-    and in 1-D :math:`(\mu_1 - \mu_2)^2 + (\sigma_1 - \sigma_2)^2`. The trace term is clipped at 0
-    before the square root (rounding can make it slightly negative for equal covariances).
-    Accuracy: the matrix square roots come from symmetric eigendecompositions, about 1e-12
-    relative for well-conditioned covariances.
+    and in 1-D :math:`(\mu_1 - \mu_2)^2 + (\sigma_1 - \sigma_2)^2`. It is the closed form that
+    :func:`divergences.w2` uses for Gaussians (``divergences.closed_forms.w2``): the trace term is
+    :math:`\min_U\|L_1 - L_2U\|_F^2` over orthogonal U (:math:`\Sigma_i = L_iL_i^\top`), a sum of
+    squares, so nearly equal covariances keep their small value and equal ones give exactly the
+    distance of the means.
 
     References
     ----------
@@ -87,12 +88,7 @@ def gaussian_w2(p, q):
     True
     """
     _check_gaussians(p, q)
-    m1, m2 = np.atleast_1d(p.mean), np.atleast_1d(q.mean)
-    c1, c2 = _cov(p), _cov(q)
-    root2 = _sqrtm(c2)
-    cross = _sqrtm(root2 @ c1 @ root2)
-    trace = float(np.trace(c1) + np.trace(c2) - 2.0 * np.trace(cross))
-    return float(np.sqrt(float(np.sum((m1 - m2) ** 2)) + max(trace, 0.0)))
+    return w2_gaussians(p, q)
 
 
 def projection_bounds(name, p, q, directions):
@@ -176,12 +172,6 @@ def _project(g, u):
 
 def _cov(g):
     return np.array([[g.var]]) if g.dim == 1 else g.cov
-
-
-def _sqrtm(c):
-    """Symmetric square root of a symmetric positive semi-definite matrix, by its eigendecomposition."""
-    w, v = linalg.eigh(0.5 * (c + c.T))
-    return (v * np.sqrt(np.clip(w, 0.0, None))) @ v.T
 
 
 def _check_gaussians(p, q):
