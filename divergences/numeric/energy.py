@@ -1,13 +1,214 @@
-"""The numeric path of ``energy`` (work in progress: refuses every pair until it is written)."""
+r"""The numeric path of the energy distance: quadrature of :math:`2\int(F_P - F_Q)^2` in 1-D, projections in 2-D.
+
+**1-D.** :math:`\mathcal E(P, Q) = 2\int (F_P - F_Q)^2\,dx` (Székely and Rizzo 2013, Sec. 2), by the
+vectorised adaptive Gauss-Kronrod quadrature (:mod:`divergences.numeric.quadrature`) on the panels
+of the W1 path (:func:`divergences.numeric.panels.row_edges`), every pair of a curve at once, in
+the pair's coordinates scaled by the larger structure scale ``s`` (:func:`pairs.standardise`,
+``unit="large"``) and scaled back: :math:`\mathcal E` is in the units of the points,
+:math:`\mathcal E(aX, aY) = |a|\,\mathcal E(X, Y)`. The integrand is smooth on every panel (the
+ends of supports and the atoms are edges), so no kink is left to the halving. Two laws whose
+windows do not meet (:func:`pairs.separated`; one lies to the left of the other but for 1e-17 of
+their mass) have :math:`E|X - Y| = |E Q - E P|`, so
+:math:`\mathcal E = 2|E Q - E P| - E|X - X'| - E|Y - Y'|` with :math:`E|X - X'| = 2\int F(1 - F)`
+integrated for each law in its own coordinates. Absolute error <= 1e-9 ``s`` (relative 1e-12
+above 1e3 ``s``), as the W1 path; measured against ``scipy.integrate.quad`` and the closed forms
+in the tests.
+
+**2-D.** In the plane :math:`\|x\| = \tfrac14\int_0^{2\pi}|\langle u_\varphi, x\rangle|\,d\varphi
+= \tfrac12\int_0^\pi |\langle u_\varphi, x\rangle|\,d\varphi`,
+:math:`u_\varphi = (\cos\varphi, \sin\varphi)`, since :math:`\int_0^{2\pi}|\cos\varphi|\,d\varphi
+= 4`; taking expectations of the three terms,
+
+.. math:: \mathcal E(P, Q) = \tfrac12\int_0^\pi \mathcal E(P_\varphi, Q_\varphi)\,d\varphi,
+
+with :math:`P_\varphi` the law of :math:`\langle u_\varphi, X\rangle`. For Gaussians and Gaussian
+mixtures the projections are 1-D Gaussians and mixtures, whose energy is in closed form
+(:mod:`divergences.closed_forms.energy`: two terms of one sign for a Gaussian pair, the signed
+sum over components for mixtures); for two :class:`toys.ShiftedLine` they are uniforms of equal
+width :math:`\sin\varphi` (the check of this path against the lines' closed form). The integrand
+is smooth and periodic (for the lines, smooth between the two angles where the shift equals the
+width, which are panel edges) and integrated by the same adaptive Gauss-Kronrod rule to 1e-12
+``s`` per panel, ``s`` the largest standard deviation of a component (1 for the lines). Absolute
+error <= 1e-9 ``s`` (measured: ~1e-14 against the closed forms and the 1-D limit), far within
+the 1e-6 of the 2-D paths; a mixture pair whose signed sum cancels beyond 1e-7 ``s`` is refused.
+Other 2-D laws, and every pair in 3 or more dimensions without a closed form, raise
+``NotImplementedError``.
+"""
+
+import math
+
+import numpy as np
+
+from toys import ShiftedLine
+
+from ..closed_forms.energy import MAX_COMPONENTS, gaussian_energy, mixture_energy, pair_weights
+from . import quadrature
+from .one_d import _distance_of_means, _own_edges
+from .pairs import affine, check_resolution, separated, standardise
+from .panels import edges_and_window, row_edges, scale_of
+from .rows import Rows
 
 __all__ = ["evaluate", "method"]
 
+#: Per-panel accuracy of the quadratures, in units of the pair's scale.
+TOL = {"atol": 1e-13, "rtol": 1e-12}
+#: Largest rounding bound of a projected mixture's signed sum accepted, in units of the pair's scale.
+_PLANE_ROUNDING = 1e-7
+#: Entries of the (angles, pairs) arrays of a projected mixture evaluated at once.
+_CHUNK = 2_000_000
+
 
 def evaluate(ps, qs, **params):
-    """``energy(ps[i], qs[i])`` for every pair with no closed form; returns an array of shape (B,)."""
-    raise NotImplementedError(f"energy({ps[0]!r}, {qs[0]!r}) has no closed form and no numeric path yet")
+    """``energy(ps[i], qs[i])`` for every pair, by the numeric path alone; an array of shape (B,).
+
+    Raises ``NotImplementedError`` (before any work) for a pair the path does not cover.
+    """
+    for p, q in zip(ps, qs, strict=True):
+        _check(p, q)
+    out = np.empty(len(ps))
+    flat = [i for i, p in enumerate(ps) if p.dim == 1]
+    if flat:
+        out[flat] = _line([ps[i] for i in flat], [qs[i] for i in flat])
+    for i, (p, q) in enumerate(zip(ps, qs)):
+        if p.dim == 2:
+            out[i] = _plane(p, q)
+    return np.maximum(out, 0.0)
 
 
 def method(p, q, **params):
-    """How :func:`evaluate` computes the pair: "quadrature", "cubature" or "transport"."""
-    raise NotImplementedError(f"energy({p!r}, {q!r}) has no closed form and no numeric path yet")
+    """How :func:`evaluate` computes the pair: ``"quadrature"`` (1-D) or ``"cubature"`` (2-D projections)."""
+    _check(p, q)
+    return "quadrature" if p.dim == 1 else "cubature"
+
+
+def _check(p, q):
+    if p.dim == 1:
+        return
+    names = f"energy({type(p).__name__}, {type(q).__name__})"
+    if p.dim != 2:
+        raise NotImplementedError(
+            f"{names} in {p.dim} dimensions has no closed form, and the numeric path covers 1-D and 2-D; "
+            "estimate it from samples with divergences.empirical.energy"
+        )
+    lines = isinstance(p, ShiftedLine) and isinstance(q, ShiftedLine)
+    if not (lines or (hasattr(p, "as_mixture") and hasattr(q, "as_mixture"))):
+        raise NotImplementedError(
+            f"{names} has no closed form, and the 2-D numeric path covers Gaussians and Gaussian mixtures "
+            "(and pairs of ShiftedLine); estimate it from samples with divergences.empirical.energy"
+        )
+
+
+# -- 1-D ----------------------------------------------------------------------------------------
+def _line(ps, qs):
+    out = np.empty(len(ps))
+    apart = [separated(p, q) for p, q in zip(ps, qs)]
+    near = [i for i, a in enumerate(apart) if not a]
+    if near:
+        views = [standardise(ps[i], qs[i], unit="large") for i in near]
+        a, b = [v[0] for v in views], [v[1] for v in views]
+        cache = {}
+        panels = quadrature.panels_from_edges([row_edges(x, y, cache) for x, y in zip(a, b)])
+        rows_p, rows_q = Rows(a), Rows(b)
+
+        def squared_gap(x, row):
+            g = rows_p.cdf(x, row) - rows_q.cdf(x, row)
+            return g * g
+
+        values = quadrature.adaptive(squared_gap, panels, len(near), **TOL)
+        out[near] = 2.0 * values * np.array([v[3] for v in views])
+    for i in (i for i, a in enumerate(apart) if a):
+        p, q = ps[i], qs[i]
+        out[i] = 2.0 * _distance_of_means(p, q) - _gini(p) - _gini(q)
+    return out
+
+
+def _gini(law):
+    """E|X - X'| = 2 * integral of F (1 - F), in the law's own coordinates, scaled back."""
+    lo, hi = edges_and_window(law)[1]
+    centre = 0.5 * lo + 0.5 * hi
+    c = centre if abs(centre) > 16.0 * (hi - lo) else 0.0
+    s = 2.0 ** round(math.log2(scale_of(law)))
+    check_resolution(law, c)
+    view = affine(law, c, s)
+    panels = quadrature.panels_from_edges([_own_edges(view, {})])
+    rows = Rows([view])
+
+    def spread(x, row):
+        f = rows.cdf(x, row)
+        return f * (1.0 - f)
+
+    return 2.0 * s * float(quadrature.adaptive(spread, panels, 1, **TOL)[0])
+
+
+# -- 2-D ----------------------------------------------------------------------------------------
+def _plane(p, q):
+    """(1/2) * integral over [0, pi] of the energy of the projections, by adaptive Gauss-Kronrod."""
+    if isinstance(p, ShiftedLine):
+        shift = abs(q.theta - p.theta)
+        projected, scale = (lambda phi: _lines_projected(shift, phi)), 1.0
+        kinks = [math.atan(shift), math.pi - math.atan(shift)] if shift > 0 else []
+    else:
+        projected, scale = _mixtures_projected(p, q)
+        kinks = []
+    edges = np.unique(np.concatenate([np.linspace(0.0, math.pi, 9), kinks]))
+    panels = quadrature.panels_from_edges([edges])
+    tol = {"atol": TOL["atol"] * scale, "rtol": TOL["rtol"]}
+    total = quadrature.adaptive(lambda x, row: projected(x.ravel()).reshape(x.shape), panels, 1, **tol)
+    return 0.5 * float(total[0])
+
+
+def _lines_projected(shift, phi):
+    """Energy of two uniforms of width sin(phi) whose left ends are shift * |cos(phi)| apart."""
+    w, delta = np.sin(phi), shift * np.abs(np.cos(phi))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(w > 0, delta / w, np.inf)
+        overlapping = 2.0 * delta * r - (2.0 / 3.0) * delta * r * r  # delta < w: 2d^2/w - (2/3) d^3/w^2
+    return np.where(delta < w, overlapping, 2.0 * delta - (2.0 / 3.0) * w)
+
+
+def _mixtures_projected(p, q):
+    """The energy of the projections of two 2-D Gaussians or mixtures, as a function of the angles; their scale."""
+    (wp, mp, cp), (wq, mq, cq) = (d.as_mixture() for d in (p, q))
+    scale = math.sqrt(max(float(np.linalg.eigvalsh(c).max()) for c in (*cp, *cq)))
+    if len(wp) == 1 and len(wq) == 1:
+        dm, sp, sq, dc = mq[0] - mp[0], cp[0], cq[0], cp[0] - cq[0]
+
+        def gaussians(phi):
+            u = np.stack([np.cos(phi), np.sin(phi)], axis=1)  # (N, 2)
+            s1, s2 = (np.sqrt(np.einsum("ni,ij,nj->n", u, c, u)) for c in (sp, sq))
+            ds = np.einsum("ni,ij,nj->n", u, dc, u) / (s1 + s2)  # s1 - s2 from the difference of the covariances
+            return gaussian_energy(u @ dm, s1, s2, ds)
+
+        return gaussians, scale
+    keys = np.concatenate([np.concatenate([m, c.reshape(-1, 4)], axis=1) for m, c in ((mp, cp), (mq, cq))])
+    keys, inverse = np.unique(keys, axis=0, return_inverse=True)  # shared components: weights subtract
+    c = np.bincount(inverse.ravel(), weights=np.concatenate([wp, -wq]), minlength=len(keys))
+    keep = c != 0
+    c, m, cov = c[keep], keys[keep, :2], keys[keep, 2:].reshape(-1, 2, 2)
+    if len(c) > MAX_COMPONENTS:
+        raise NotImplementedError(
+            f"energy({p!r}, {q!r}): the 2-D numeric path sums over at most {MAX_COMPONENTS} components, "
+            f"got {len(c)}; estimate it from samples with divergences.empirical.energy"
+        )
+    iu, iv, w = pair_weights(c)
+    diff = m[iu] - m[iv]  # (n, 2): differences first, exact for laws far from the origin
+    total = cov[iu] + cov[iv]  # (n, 2, 2)
+
+    def mixtures(phi):
+        out = np.empty(phi.size)
+        step = max(1, _CHUNK // w.size)
+        for start in range(0, phi.size, step):
+            cs, sn = (f(phi[start : start + step])[:, None] for f in (np.cos, np.sin))  # (angles, 1)
+            d = cs * diff[:, 0] + sn * diff[:, 1]  # (angles, n)
+            var = cs * cs * total[:, 0, 0] + 2.0 * cs * sn * total[:, 0, 1] + sn * sn * total[:, 1, 1]
+            value, bound = mixture_energy(w, d, np.sqrt(np.maximum(var, 0.0)))
+            if np.any(bound > _PLANE_ROUNDING * scale):
+                raise NotImplementedError(
+                    f"energy({p!r}, {q!r}): the components lie so far apart relative to their scale that the "
+                    f"signed sum over them cancels beyond {_PLANE_ROUNDING:g} of it; estimate it from samples "
+                    "with divergences.empirical.energy"
+                )
+            out[start : start + step] = value
+        return out
+
+    return (mixtures if len(c) else (lambda phi: np.zeros(phi.size))), scale
