@@ -26,9 +26,9 @@ def energy(p, q):
     ValueError
         If the dimensions differ, or a scipy.stats law is invalid.
     NotImplementedError
-        If no closed form applies and the pair is not one the numeric path covers: 2-D laws
-        other than Gaussians and Gaussian mixtures, and every pair without a closed form in 3 or
-        more dimensions.
+        If no closed form applies and the pair is not one the numeric path covers: in 2-D, pairs
+        other than Gaussians and Gaussian mixtures, or two lines (:class:`toys.ShiftedLine`,
+        :class:`toys.SmoothedLine`); in 3 or more dimensions, every pair without a closed form.
 
     Notes
     -----
@@ -55,9 +55,10 @@ def energy(p, q):
     Numeric path (:mod:`divergences.numeric.energy`): in 1-D the adaptive Gauss-Kronrod
     quadrature of :math:`2\int(F_P - F_Q)^2`, absolute error <= 1e-9 in units of the pair's
     scale (a power of two near the larger structure scale of the two laws); in 2-D, for
-    Gaussians and mixtures, :math:`\tfrac12\int_0^\pi \mathcal E(P_\varphi, Q_\varphi)\,d\varphi`
-    over the 1-D projections, each in closed form, absolute error <= 1e-9 of the largest
-    component standard deviation (the 2-D paths promise 1e-6).
+    Gaussians, mixtures and smoothed lines,
+    :math:`\tfrac12\int_0^\pi \mathcal E(P_\varphi, Q_\varphi)\,d\varphi` over the 1-D
+    projections, each in closed form, absolute error <= 1e-9 of the largest component standard
+    deviation (max(1, sigma) for the lines; the 2-D paths promise 1e-6).
 
     References
     ----------

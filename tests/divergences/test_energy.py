@@ -22,6 +22,7 @@ from scipy import integrate, stats
 from divergences import curves, energy, w1
 from divergences.closed_forms.energy import norm_mean
 from divergences.evaluate import evaluate, method
+from divergences.numeric.energy import _triangle_mean
 from divergences.numeric.panels import scale_of
 from toys import Bernoulli, Discrete, Exponential, Gaussian, GaussianMixture, ShiftedLine, SmoothedLine, Uniform
 from toys.strategies import (
@@ -265,6 +266,34 @@ def test_2d_rotation_and_translation_invariance():
     assert energy(p2, q2) == pytest.approx(energy(p, q), abs=1e-9)
 
 
+def test_triangle_mean_against_quad():
+    # E|c + wW + sN| = int_{-1}^{1} (1 - |x|) E|c + wx + sN| dx, the inner mean a folded normal's
+    for c, w, s in [(0.0, 1.0, 0.1), (0.3, 1.0, 1e-3), (2.0, 0.5, 1.0), (0.2, 1e-3, 1.0), (1.0, 0.05, 3.0)]:
+        edges = sorted({-1.0, 0.0, 1.0, *([-c / w] if c < w else [])})
+
+        def integrand(x, c=c, w=w, s=s):
+            return (1 - abs(x)) * float(norm_mean(c + w * x, s))
+
+        pieces = zip(edges[:-1], edges[1:])
+        ref = sum(integrate.quad(integrand, a, b, epsabs=1e-15, epsrel=1e-13)[0] for a, b in pieces)
+        assert float(_triangle_mean(c, w, s)) == pytest.approx(ref, rel=1e-11)
+
+
+def test_smoothed_lines():
+    p, q = SmoothedLine(0.0, 0.3), SmoothedLine(0.5, 0.2)
+    assert method("energy", p, q) == "cubature"
+    rng, n = np.random.default_rng(4), 100_000
+    x, x2, y, y2 = p.sample(n, rng=rng), p.sample(n, rng=rng), q.sample(n, rng=rng), q.sample(n, rng=rng)
+    h = 2 * np.linalg.norm(x - y, axis=1) - np.linalg.norm(x - x2, axis=1) - np.linalg.norm(y - y2, axis=1)
+    assert abs(energy(p, q) - h.mean()) < 5 * h.std() / math.sqrt(n)
+    # as sigma -> 0 the lines: each of the three means moves by at most sqrt(2) sigma E|N| < 1.2 sigma
+    sigma = 1e-6
+    limit = energy(ShiftedLine(0.0), ShiftedLine(0.5))
+    assert energy(SmoothedLine(0.0, sigma), SmoothedLine(0.5, sigma)) == pytest.approx(limit, abs=5 * sigma)
+    assert energy(ShiftedLine(0.5), SmoothedLine(0.0, sigma)) == pytest.approx(limit, abs=5 * sigma)
+    assert energy(SmoothedLine(1.0, 0.4), SmoothedLine(1.0, 0.4)) == 0.0
+
+
 # -- properties ------------------------------------------------------------------------------------------
 LAWS_1D = st.one_of(continuous_1d(), discretes())
 
@@ -302,7 +331,7 @@ def test_bad_input_and_pairs_without_a_path():
     with pytest.raises(NotImplementedError, match="3 dimensions"):
         energy(Gaussian([0, 0, 0], cov=np.diag([1.0, 2.0, 3.0])), Gaussian([1, 0, 0]))
     with pytest.raises(NotImplementedError, match="2-D numeric path covers Gaussians"):
-        method("energy", SmoothedLine(0.0, 0.5), SmoothedLine(1.0, 0.5))
+        method("energy", SmoothedLine(0.0, 0.5), Gaussian([0.0, 0.0]))
     # isotropic Gaussians have a closed form in any dimension
     assert method("energy", Gaussian([0, 0, 0], std=2.0), Gaussian([1, 0, 0])) == "closed form"
     assert energy(Bernoulli(0.3), Bernoulli(0.3)) == 0.0
