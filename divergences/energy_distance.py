@@ -44,7 +44,7 @@ def energy(p, q):
     \|y\| - \|x - y\|)` (Sejdinovic et al. 2013). Symmetric, invariant under translations and
     rotations, and :math:`\mathcal E(aX, aY) = |a|\,\mathcal E(X, Y)`.
 
-    Closed forms (:mod:`divergences.closed_forms.energy`): Gaussians in 1-D and isotropic ones in
+    Closed forms (``divergences.closed_forms.energy``): Gaussians in 1-D and isotropic ones in
     any dimension, written as two terms of one sign (relative accuracy ~1e-15 even for nearly
     equal laws); 1-D mixtures of Gaussians and atoms (Discrete, Bernoulli) and isotropic mixtures
     in any dimension, as a signed sum over pairs of components, exactly 0 for equal laws; finite
@@ -52,7 +52,7 @@ def energy(p, q):
     :math:`t^2[\tfrac{2/3}{a + 1} - \tfrac{4/3}{a + t} + 2\,\mathrm{asinh}(1/t)]`,
     :math:`t = |\theta_1 - \theta_2|`, :math:`a = \sqrt{1 + t^2}`.
 
-    Numeric path (:mod:`divergences.numeric.energy`): in 1-D the adaptive Gauss-Kronrod
+    Numeric path (``divergences.numeric.energy``): in 1-D the adaptive Gauss-Kronrod
     quadrature of :math:`2\int(F_P - F_Q)^2`, absolute error <= 1e-9 in units of the pair's
     scale (a power of two near the larger structure scale of the two laws); in 2-D, for
     Gaussians, mixtures and smoothed lines,
