@@ -33,7 +33,8 @@ def energy(p, q):
     Notes
     -----
     With :math:`X, X' \sim P` and :math:`Y, Y' \sim Q` independent and the Euclidean norm
-    (Székely and Rizzo 2013, eq. 2.1, without a square root):
+    (Székely and Rizzo 2013, Sec. 2; Rizzo and Székely 2016 write it :math:`D^2(F, G)`, the squared
+    energy distance; no square root is taken here):
 
     .. math:: \mathcal E(P, Q) = 2E\|X - Y\| - E\|X - X'\| - E\|Y - Y'\|
               \overset{\text{1-D}}{=} 2\int (F_P(x) - F_Q(x))^2\,dx ,
@@ -64,10 +65,11 @@ def energy(p, q):
     ----------
     .. [1] G. J. Székely, M. L. Rizzo, "Energy statistics: A class of statistics based on
        distances", J. Stat. Plan. Inference 143(8) (2013) 1249-1272.
-    .. [2] M. G. Bellemare, I. Danihelka, W. Dabney, S. Mohamed, B. Lakshminarayanan, S. Hoyer,
+    .. [2] M. L. Rizzo, G. J. Székely, "Energy distance", WIREs Comput. Stat. 8 (2016) 27-38.
+    .. [3] M. G. Bellemare, I. Danihelka, W. Dabney, S. Mohamed, B. Lakshminarayanan, S. Hoyer,
        R. Munos, "The Cramér distance as a solution to biased Wasserstein gradients",
        arXiv:1705.10743 (2017).
-    .. [3] D. Sejdinovic, B. Sriperumbudur, A. Gretton, K. Fukumizu, "Equivalence of
+    .. [4] D. Sejdinovic, B. Sriperumbudur, A. Gretton, K. Fukumizu, "Equivalence of
        distance-based and RKHS-based statistics in hypothesis testing", Ann. Statist. 41(5)
        (2013) 2263-2291.
 
