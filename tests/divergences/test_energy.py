@@ -212,6 +212,23 @@ def test_many_atoms_go_to_the_quadrature():
     assert energy(d, g) == pytest.approx(2 * cross - within - 2 * 1.3 / math.sqrt(math.pi), abs=1e-12)
 
 
+def test_scipy_energy_distance_on_samples():
+    # scipy's value squared is the V-statistic; removing the diagonal of the within-sample means makes
+    # it the U-statistic, unbiased, whose variance is at most that of the mean of the n/2 independent
+    # terms 2|x - y| - |x - x'| - |y - y'| formed from the same samples (it is their Rao-Blackwellisation)
+    p, q = GaussianMixture([0.3, 0.7], [-1.0, 1.0], stds=[0.5, 1.0]), Exponential(1.0, loc=-1.0)  # numeric path
+    rng, n = np.random.default_rng(5), 200_000
+    x, y = p.sample(n, rng=rng), q.sample(n, rng=rng)
+
+    def within(z):  # mean of |z_i - z_j| over all n^2 ordered pairs, from the sorted sample
+        z, k = np.sort(z), np.arange(1, n + 1)
+        return 2 * np.sum((2 * k - n - 1) * z) / n**2
+
+    u = stats.energy_distance(x, y) ** 2 - (within(x) + within(y)) / (n - 1)
+    h = 2 * np.abs(x[::2] - y[::2]) - np.abs(x[::2] - x[1::2]) - np.abs(y[::2] - y[1::2])
+    assert abs(u - energy(p, q)) < 5 * h.std() / math.sqrt(n / 2)
+
+
 # -- two dimensions ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("t", [0.0, 0.01, 0.5, 3.0])
 def test_projections_give_the_parallel_lines(t):
