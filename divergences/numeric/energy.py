@@ -63,6 +63,8 @@ _PLANE_ROUNDING = 1e-7
 #: Below this ratio of the width of a projected line to its smoothing, its mean distance is a Taylor expansion.
 _TAYLOR = 0.01
 _LINES = (ShiftedLine, SmoothedLine)
+#: Most panels the quadrature over the angles starts from.
+_MAX_START = 256
 #: Entries of the (angles, pairs) arrays of a projected mixture evaluated at once.
 _CHUNK = 2_000_000
 
@@ -167,8 +169,8 @@ def _plane(p, q):
         kinks = [math.atan(shift)] + [math.asin(_TAYLOR * s) for s in spreads if 0.0 < _TAYLOR * s < 1.0]
         kinks = kinks + [math.pi - k for k in kinks]
     else:
-        projected, scale = _mixtures_projected(p, q)
-        kinks = []
+        projected, scale, width = _mixtures_projected(p, q)
+        kinks = list(np.linspace(0.0, math.pi, 1 + int(np.clip(math.ceil(math.pi / (4.0 * width)), 8, _MAX_START))))
     edges = np.unique(np.concatenate([np.linspace(0.0, math.pi, 9), kinks]))
     panels = quadrature.panels_from_edges([edges])
     tol = {"atol": TOL["atol"] * scale, "rtol": TOL["rtol"]}
@@ -211,8 +213,23 @@ def _cubic_rest(x):
     return 2.0 * (x * x + 2.0) * dens - (x**3 + 3.0 * x) * special.erfc(x / math.sqrt(2.0))
 
 
+def _angular_width(diff, total):
+    """The narrowest range of angles over which a pair of components' projections overlap: s_min / |Delta|.
+
+    Where the projected difference of the means crosses 0, the projected energy changes over an
+    angle of about the smallest standard deviation of the difference over its length; the first
+    panels are a quarter of that wide, so that the quadrature's nodes see every such feature.
+    """
+    dist = np.linalg.norm(diff, axis=-1)
+    s_min = np.sqrt(np.maximum(np.linalg.eigvalsh(total)[..., 0], 0.0))
+    with np.errstate(divide="ignore"):
+        ratio = np.where(dist > 0, s_min / dist, np.inf)
+    return float(np.min(ratio, initial=np.inf))
+
+
 def _mixtures_projected(p, q):
-    """The energy of the projections of two 2-D Gaussians or mixtures, as a function of the angles; their scale."""
+    """The energy of the projections of two 2-D Gaussians or mixtures as a function of the angles, their
+    scale, and the narrowest angular feature (:func:`_angular_width`)."""
     (wp, mp, cp), (wq, mq, cq) = (d.as_mixture() for d in (p, q))
     scale = math.sqrt(max(float(np.linalg.eigvalsh(c).max()) for c in (*cp, *cq)))
     if len(wp) == 1 and len(wq) == 1:
@@ -224,7 +241,7 @@ def _mixtures_projected(p, q):
             ds = np.einsum("ni,ij,nj->n", u, dc, u) / (s1 + s2)  # s1 - s2 from the difference of the covariances
             return gaussian_energy(u @ dm, s1, s2, ds)
 
-        return gaussians, scale
+        return gaussians, scale, _angular_width(dm, sp + sq)
     keys = np.concatenate([np.concatenate([m, c.reshape(-1, 4)], axis=1) for m, c in ((mp, cp), (mq, cq))])
     keys, inverse = np.unique(keys, axis=0, return_inverse=True)  # shared components: weights subtract
     c = np.bincount(inverse.ravel(), weights=np.concatenate([wp, -wq]), minlength=len(keys))
@@ -256,4 +273,5 @@ def _mixtures_projected(p, q):
             out[start : start + step] = value
         return out
 
-    return (mixtures if len(c) else (lambda phi: np.zeros(phi.size))), scale
+    width = _angular_width(diff, total)
+    return (mixtures if len(c) else (lambda phi: np.zeros(phi.size))), scale, width
