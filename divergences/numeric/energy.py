@@ -166,12 +166,12 @@ def _plane(p, q):
 
         # edges where the shift equals the width (kinks of the integrand when sigma = 0), and where
         # _triangle_mean changes formula
-        kinks = [math.atan(shift)] + [math.asin(_TAYLOR * s) for s in spreads if 0.0 < _TAYLOR * s < 1.0]
-        kinks = kinks + [math.pi - k for k in kinks]
+        edges = [math.atan(shift)] + [math.asin(_TAYLOR * s) for s in spreads if 0.0 < _TAYLOR * s < 1.0]
+        edges = np.concatenate([np.linspace(0.0, math.pi, 9), edges, [math.pi - e for e in edges]])
     else:
         projected, scale, width = _mixtures_projected(p, q)
-        kinks = list(np.linspace(0.0, math.pi, 1 + int(np.clip(math.ceil(math.pi / (4.0 * width)), 8, _MAX_START))))
-    edges = np.unique(np.concatenate([np.linspace(0.0, math.pi, 9), kinks]))
+        edges = np.linspace(0.0, math.pi, 1 + int(np.clip(math.ceil(math.pi / (4.0 * width)), 8, _MAX_START)))
+    edges = np.unique(edges)
     panels = quadrature.panels_from_edges([edges])
     tol = {"atol": TOL["atol"] * scale, "rtol": TOL["rtol"]}
     total = quadrature.adaptive(lambda x, row: projected(x.ravel()).reshape(x.shape), panels, 1, **tol)
