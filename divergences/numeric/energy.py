@@ -30,7 +30,9 @@ sum over components for mixtures). For the lines of the WGAN paper, :class:`toys
 :math:`E|c + wW + sN|` with W = U - U' triangular on [-1, 1]: the second difference of
 :math:`E|z + sN|^3` in closed form (:func:`_triangle_mean`; a Taylor expansion where w < s / 100);
 for two ShiftedLines this checks the path against their closed form. The integrand is smooth and
-periodic (the angles where a line's projection changes regime are panel edges) and integrated by
+periodic (the angles where a line's projection changes regime are panel edges; for mixtures the
+first panels are a quarter as wide as the narrowest range of angles over which two components'
+projections overlap, :func:`_angular_width`, at most 256 of them) and integrated by
 the same adaptive Gauss-Kronrod rule to 1e-13 ``s`` per panel (relative 1e-12), ``s`` the largest
 standard deviation of a component (for the lines, max(1, sigma)). Absolute error <= 1e-9 ``s``
 (measured: within 1e-12 of the isotropic and the lines' closed forms, and of :func:`_triangle_mean`
