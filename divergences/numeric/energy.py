@@ -28,14 +28,14 @@ sum over components for mixtures). For the lines of the WGAN paper, :class:`toys
 (sigma = 0) and :class:`toys.SmoothedLine`, the projection of :math:`(\theta, U) + \sigma E` is
 :math:`\theta\cos\varphi + U\sin\varphi + \sigma N`, and each of the three expectations is
 :math:`E|c + wW + sN|` with W = U - U' triangular on [-1, 1]: the second difference of
-:math:`E|z + sN|^3` in closed form (:func:`_triangle_mean`; a Taylor expansion where w < s / 100);
+:math:`E|z + sN|^3` in closed form (:func:`triangular_mean`; a Taylor expansion where w < s / 100);
 for two ShiftedLines this checks the path against their closed form. The integrand is smooth and
 periodic (the angles where a line's projection changes regime are panel edges; for mixtures the
 first panels are a quarter as wide as the narrowest range of angles over which two components'
 projections overlap, :func:`_angular_width`, at most 256 of them) and integrated by
 the same adaptive Gauss-Kronrod rule to 1e-13 ``s`` per panel (relative 1e-12), ``s`` the largest
 standard deviation of a component (for the lines, max(1, sigma)). Absolute error <= 1e-9 ``s``
-(measured: within 1e-12 of the isotropic and the lines' closed forms, and of :func:`_triangle_mean`
+(measured: within 1e-12 of the isotropic and the lines' closed forms, and of :func:`triangular_mean`
 against ``scipy.integrate.quad``), far
 within the 1e-6 of the 2-D paths; a mixture pair whose signed sum cancels beyond 1e-7 ``s`` is
 refused. Other 2-D pairs (a line against a Gaussian), and every pair in 3 or more dimensions
@@ -56,7 +56,7 @@ from .pairs import affine, check_resolution, separated, standardise
 from .panels import edges_and_window, row_edges, scale_of
 from .rows import Rows
 
-__all__ = ["evaluate", "method"]
+__all__ = ["evaluate", "method", "triangular_mean"]
 
 #: Per-panel accuracy of the quadratures, in units of the pair's scale.
 TOL = {"atol": 1e-13, "rtol": 1e-12}
@@ -163,11 +163,11 @@ def _plane(p, q):
 
         def projected(phi):
             w, c = np.sin(phi), shift * np.cos(phi)
-            within = _triangle_mean(0.0, w, spreads[1]) + _triangle_mean(0.0, w, spreads[2])
-            return 2.0 * _triangle_mean(c, w, spreads[0]) - within
+            within = triangular_mean(0.0, w, spreads[1]) + triangular_mean(0.0, w, spreads[2])
+            return 2.0 * triangular_mean(c, w, spreads[0]) - within
 
         # edges where the shift equals the width (kinks of the integrand when sigma = 0), and where
-        # _triangle_mean changes formula
+        # triangular_mean changes formula
         edges = [math.atan(shift)] + [math.asin(_TAYLOR * s) for s in spreads if 0.0 < _TAYLOR * s < 1.0]
         edges = np.concatenate([np.linspace(0.0, math.pi, 9), edges, [math.pi - e for e in edges]])
     else:
@@ -185,7 +185,7 @@ def _line_parameters(d):
     return d.theta, getattr(d, "sigma", 0.0)
 
 
-def _triangle_mean(c, w, s):
+def triangular_mean(c, w, s):
     r"""E|c + wW + sN| elementwise, W = U - U' triangular on [-1, 1], N ~ N(0, 1); ``w >= 0``, a scalar ``s >= 0``.
 
     :math:`E[A(c + wW)]` with :math:`A(z) = E|z + sN|` is the second difference

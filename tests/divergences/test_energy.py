@@ -22,7 +22,7 @@ from scipy import integrate, stats
 from divergences import curves, energy, w1
 from divergences.closed_forms.energy import norm_mean
 from divergences.evaluate import evaluate, method
-from divergences.numeric.energy import _triangle_mean
+from divergences.numeric.energy import triangular_mean
 from divergences.numeric.panels import scale_of
 from toys import Bernoulli, Discrete, Exponential, Gaussian, GaussianMixture, ShiftedLine, SmoothedLine, Uniform
 from toys.strategies import (
@@ -283,7 +283,7 @@ def test_2d_rotation_and_translation_invariance():
     assert energy(p2, q2) == pytest.approx(energy(p, q), abs=1e-9)
 
 
-def test_triangle_mean_against_quad():
+def testtriangular_mean_against_quad():
     # E|c + wW + sN| = int_{-1}^{1} (1 - |x|) E|c + wx + sN| dx, the inner mean a folded normal's
     for c, w, s in [(0.0, 1.0, 0.1), (0.3, 1.0, 1e-3), (2.0, 0.5, 1.0), (0.2, 1e-3, 1.0), (1.0, 0.05, 3.0)]:
         edges = sorted({-1.0, 0.0, 1.0, *([-c / w] if c < w else [])})
@@ -293,7 +293,7 @@ def test_triangle_mean_against_quad():
 
         pieces = zip(edges[:-1], edges[1:])
         ref = sum(integrate.quad(integrand, a, b, epsabs=1e-15, epsrel=1e-13)[0] for a, b in pieces)
-        assert float(_triangle_mean(c, w, s)) == pytest.approx(ref, rel=1e-11)
+        assert float(triangular_mean(c, w, s)) == pytest.approx(ref, rel=1e-11)
 
 
 def test_smoothed_lines():
