@@ -129,8 +129,23 @@ def norm_mean(r, s, dim=1):
 def gaussian_energy(d, s1, s2, ds=None, dim=1):
     r"""Energy distance between N(m, s1^2 I) and N(m + Delta, s2^2 I), ||Delta|| = d, as two terms of one sign.
 
-    ``ds``, if given, is ``s1 - s2`` computed more accurately than the difference of the two
-    (from the variances, in the projections of :mod:`divergences.numeric.energy`).
+    Parameters
+    ----------
+    d : array_like
+        Distances between the means (signed differences are fine in 1-D).
+    s1, s2 : array_like
+        Standard deviations, > 0.
+    ds : array_like, optional
+        ``s1 - s2`` computed more accurately than the difference of the two (from the
+        variances, in the projections of :mod:`divergences.numeric.energy`).
+    dim : int
+        The dimension.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\sqrt2\kappa_d\frac{(s_1 - s_2)^2}{\sqrt2 S + s_1 + s_2} + 2S\,g_d(d/S)`,
+        :math:`S = \sqrt{s_1^2 + s_2^2}` (module docstring), in the units of ``d``.
     """
     d, s1, s2 = (np.asarray(v, dtype=float) for v in (d, s1, s2))
     ds = s1 - s2 if ds is None else np.asarray(ds, dtype=float)
@@ -174,7 +189,25 @@ def mixture_energy(w, d, s, dim=1):
 
 
 def lines_energy(t):
-    r"""Energy distance between two parallel unit segments ``t >= 0`` apart (see the module docstring)."""
+    r"""Energy distance between two parallel vertical unit segments ``t`` apart (module docstring).
+
+    Parameters
+    ----------
+    t : float
+        Horizontal distance between the segments, >= 0.
+
+    Returns
+    -------
+    float
+        :math:`t^2[\tfrac{2/3}{a + 1} - \tfrac{4/3}{a + t} + 2\,\mathrm{asinh}(1/t)]`,
+        :math:`a = \sqrt{1 + t^2}`: ~ :math:`t^2(2\ln(2/t) - 1)` near 0, ~ :math:`2t - 2/3` for large t.
+
+    Examples
+    --------
+    >>> from divergences.closed_forms.energy import lines_energy
+    >>> lines_energy(0.0), round(lines_energy(100.0) - (200.0 - 2 / 3), 10)  # next: 1 / (6 t) - O(t^-3)
+    (0.0, 0.00166665)
+    """
     t = float(t)
     if t == 0.0:
         return 0.0

@@ -186,14 +186,38 @@ def _line_parameters(d):
 
 
 def triangular_mean(c, w, s):
-    r"""E|c + wW + sN| elementwise, W = U - U' triangular on [-1, 1], N ~ N(0, 1); ``w >= 0``, a scalar ``s >= 0``.
+    r"""E|c + wW + sN| elementwise, with W = U - U' triangular on [-1, 1] and N ~ N(0, 1) independent.
 
+    Parameters
+    ----------
+    c : array_like
+        Centres.
+    w : array_like
+        Half-widths of the triangle, >= 0 (broadcast against ``c``).
+    s : float
+        Standard deviation of the Gaussian part, >= 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        The mean distances, in the units of ``c``; within ~1e-12 relative (measured against
+        ``scipy.integrate.quad`` in the tests).
+
+    Notes
+    -----
     :math:`E[A(c + wW)]` with :math:`A(z) = E|z + sN|` is the second difference
     :math:`[M(c + w) - 2M(c) + M(c - w)]/(6w^2)` of :math:`M(z) = E|z + sN|^3 = s^3 M_3(z/s)`,
-    :math:`M_3(r) = (|r|^3 + 3|r|)\,\mathrm{erf}(|r|/\sqrt2) + 2(r^2 + 2)\varphi(r)`. Its
-    polynomial part :math:`|r|^3 + 3|r|` is differenced exactly; the rest, G, is bounded by 1.6, so
-    its difference loses at most 1e-16 / v^2 with v = w / s. Below v = ``_TAYLOR`` the expansion
-    :math:`A + A^{(2)}w^2/12 + A^{(4)}w^4/360` (E W^2 = 1/6, E W^4 = 1/15) is used instead.
+    :math:`M_3(r) = (|r|^3 + 3|r|)\,\mathrm{erf}(|r|/\sqrt2) + 2(r^2 + 2)\varphi(r)` (the third
+    absolute moment of a normal law). Its polynomial part :math:`|r|^3 + 3|r|` is differenced
+    exactly; the rest is bounded by 1.6, so its difference loses at most 1e-16 / v^2 with
+    v = w / s. Below v = 1/100 the expansion :math:`A + A^{(2)}w^2/12 + A^{(4)}w^4/360`
+    (:math:`E W^2 = 1/6`, :math:`E W^4 = 1/15`) is used instead.
+
+    Examples
+    --------
+    >>> from divergences.numeric.energy import triangular_mean
+    >>> round(float(triangular_mean(0.0, 1.0, 0.0)), 10)  # E|W| = 1/3
+    0.3333333333
     """
     c, w = np.broadcast_arrays(np.abs(np.asarray(c, dtype=float)), np.asarray(w, dtype=float))
     with np.errstate(divide="ignore", invalid="ignore"):
