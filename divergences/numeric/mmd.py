@@ -14,9 +14,11 @@ nearly equal keep a small value.
 
 * **Smoothed densities.** In closed form for a Gaussian, a mixture or a finite law (components of
   variance :math:`v + \tau^2`), a uniform (a difference of :math:`\Phi`), an exponential law
-  (:func:`divergences.closed_forms.mmd.exp_gauss`); for any other law (a scipy.stats one) by an
-  inner adaptive Gauss-Kronrod quadrature of :math:`p(y)\,g_\tau(z - y)` over
-  :math:`z \pm 12\tau` within the law's window (outside it lies less than 1e-30 of its mass).
+  (:func:`divergences.closed_forms.mmd.exp_gauss`); for any other law (a scipy.stats one) as
+  :math:`\sum_j w_j\,g_\tau(z - y_j)` over the nodes within :math:`12\tau` of z of one rule
+  built for the law (:func:`density_rule`: Kronrod nodes on panels that resolve its density
+  and are no wider than :math:`\tau`, over its window, outside which lies less than 1e-30 of
+  its mass).
 * **Coordinates.** Each pair is integrated in coordinates ``(x - c) / s``
   (:func:`divergences.numeric.pairs.affine`) with ``s`` a power of two near the larger of the
   smaller structure scale of the pair and :math:`\tau`, and ``c`` the centre of the pair when it
@@ -28,8 +30,10 @@ nearly equal keep a small value.
   refined together by :func:`divergences.numeric.quadrature.adaptive` (per panel 1e-14 absolute
   or 1e-12 relative).
 
-Accuracy: absolute error below 1e-9 (MMD² is unitless), measured at 1e-12 or better in the tests
-against the closed forms and against ``scipy.integrate``. Pairs of dimension 2 or more are
+Accuracy: absolute error below 1e-9 (MMD² is unitless); measured in the tests at 3e-13 or better
+against the closed forms (bandwidths from 0.05 to 30 times the laws' scales, a pair at 1e6
+from the origin) and against tensor Gauss-Legendre rules for scipy.stats laws, and at 2e-16
+against ``scipy.integrate.dblquad`` for a logistic, a gamma and a Student t(5) law. Pairs of dimension 2 or more are
 refused: every pair of 2-D toys has a closed form (:mod:`divergences.closed_forms.mmd`).
 """
 
