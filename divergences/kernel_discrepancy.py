@@ -75,7 +75,7 @@ def mmd(p, q, *, kernel="gaussian", bandwidth):
     small value to a relative 1e-12); finite laws, uniforms and exponentials against each other
     and against Gaussians and mixtures in 1-D (Gaussian integrals: :math:`\Phi`, erf, erfcx);
     ShiftedLine and SmoothedLine pairs, and either against 2-D Gaussians and mixtures. Their
-    absolute error is below 1e-15. Otherwise (a uniform against an exponential, scipy.stats
+    absolute error is below 1e-14. Otherwise (a uniform against an exponential, scipy.stats
     laws): :math:`h\sqrt{2\pi}\int (r_P - r_Q)^2` with :math:`r_P` the density of P smoothed by
     :math:`N(0, h^2/2)`, by adaptive Gauss-Kronrod quadrature (absolute error <= 1e-9,
     :mod:`divergences.numeric.mmd`).

@@ -13,10 +13,11 @@ Lemma 6). Every cross term below is a Gaussian integral:
 * **Uniform** U[l, u] against N(m, v) in 1-D: :math:`\frac{h}{u - l}\sqrt{2\pi}\,[\Phi(\frac{u - m}{\sigma})
   - \Phi(\frac{l - m}{\sigma})]`, :math:`\sigma^2 = v + h^2`.
 * **Two uniforms**: :math:`\frac{h^2}{w_1 w_2}[G(\frac{u_1 - l_2}h) - G(\frac{u_1 - u_2}h) - G(\frac{l_1 - l_2}h)
-  + G(\frac{l_1 - u_2}h)]` with :math:`G'' = e^{-t^2/2}`; the even
+  + G(\frac{l_1 - u_2}h)]` with :math:`G'' = e^{-t^2/2}` (integrate twice); the even
   :math:`G(t) = \sqrt{2\pi}\,t\,\mathrm{erf}(t/\sqrt2)/2 + \mathrm{expm1}(-t^2/2)` drops the linear and
-  constant parts, which the second difference annihilates (for unit intervals and h large,
-  :math:`1 - 1/(6h^2) + O(h^{-4})`, which the tests check).
+  constant parts, which the second difference annihilates, and for a kernel wider than the pair
+  the quadratic part :math:`t^2/2`, whose second difference is exactly :math:`w_1w_2/h^2`,
+  is taken out too, leaving the Taylor series of :math:`G(t) - t^2/2` to difference.
 * **Exponential** :math:`loc + \mathrm{Exp}(\lambda)` against N(m, v): :math:`\frac h\sigma E_U
   e^{-(z - U)^2/(2\sigma^2)}`, z = m - loc, the exponentially modified Gaussian integral
   :math:`\lambda\sigma\sqrt{2\pi}\,e^{-\lambda z + \lambda^2\sigma^2/2}\,\Phi(z/\sigma - \lambda\sigma)`
@@ -31,7 +32,10 @@ Lemma 6). Every cross term below is a Gaussian integral:
   :math:`\tau^2 = \det M / M_{11}`.
 
 **Cancellation.** Where P is close to Q the three terms (each at most 1) nearly cancel: the sums
-above have an absolute error of a few units of 2^-53 (below 1e-15). Two Gaussians avoid it:
+above have an absolute error below 1e-14 (measured against the same integrals at 60 digits:
+5e-15 at worst, for uniform pairs; :math:`\Phi(b) - \Phi(a)` over short intervals by 20-point
+Gauss-Legendre keeps its relative accuracy where a kernel much wider than a uniform makes it
+small). Two Gaussians avoid the cancellation:
 with :math:`S_P = 2A/h^2 + I`, :math:`S_Q = 2B/h^2 + I` and :math:`c_P = \det S_P^{-1/2}`,
 
 .. math:: \mathrm{MMD}^2 = (\sqrt{c_P} - \sqrt{c_Q})^2 + 2\sqrt{c_P c_Q}\,H^2(N(0, S_P), N(2\delta/h, S_Q)),
@@ -62,6 +66,7 @@ __all__ = ["components", "cross_term", "exp_gauss", "interval_mass", "kernel_mea
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 _SQRT_HALF_PI = math.sqrt(0.5 * math.pi)
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(20)
 
 
 def components(law):
@@ -79,10 +84,23 @@ def components(law):
 
 
 def interval_mass(a, b):
-    """:math:`\\Phi(b) - \\Phi(a)` for ``a <= b``, from the upper tails where both are positive."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    """:math:`\\Phi(b) - \\Phi(a)` for ``a <= b``, elementwise, to a relative accuracy of a few ulps.
+
+    Short intervals near the centre (``b - a <= 1/2``, midpoint within 8) by 20-point
+    Gauss-Legendre of the normal density, whose error there is below 1e-40 of the value (the
+    remainder of the rule, with the 40th derivative of the density); elsewhere from the tails
+    that do not cancel.
+    """
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
     upper = a > 0.0
-    return np.where(upper, special.ndtr(-a) - special.ndtr(-b), special.ndtr(b) - special.ndtr(a))
+    out = np.where(upper, special.ndtr(-a) - special.ndtr(-b), special.ndtr(b) - special.ndtr(a))
+    half, mid = 0.5 * (b - a), 0.5 * (a + b)
+    short = (half <= 0.25) & (np.abs(mid) <= 8.0)
+    if np.any(short):
+        z = mid[short, None] + half[short, None] * _GL_X
+        out = np.array(out, dtype=float)
+        out[short] = half[short] * (np.exp(-0.5 * z * z) @ _GL_W) / _SQRT_2PI
+    return out
 
 
 def exp_gauss(z, rate, sigma):
@@ -102,15 +120,34 @@ def exp_gauss(z, rate, sigma):
 
 
 def _even_g(t):
-    """The even second antiderivative of exp(-t^2 / 2) vanishing at 0 with its derivative."""
+    """The even G with G'' = exp(-t^2/2) and G(0) = G'(0) = 0 (the linear and constant parts of
+    sqrt(2 pi) (t Phi(t) + phi(t)) dropped: the second differences annihilate them)."""
     return _SQRT_2PI * t * special.erf(t / math.sqrt(2.0)) / 2.0 + np.expm1(-0.5 * t * t)
 
 
+def _even_g_minus_square(t):
+    """G(t) - t^2/2 = -t^4/24 + t^6/240 - ... for |t| <= 1, by its Taylor series (16 terms; the
+    first left out is below 2e-23)."""
+    t2 = np.asarray(t, dtype=float) ** 2
+    series = np.zeros_like(t2)
+    for n in range(16, 0, -1):  # Horner in t^2: sum_n (-1)^n t^(2n+2) / (2^n n! (2n+1)(2n+2))
+        series = (series + (-1.0) ** n / (2.0**n * math.factorial(n) * (2 * n + 1) * (2 * n + 2))) * t2
+    return series * t2
+
+
 def two_uniforms(lo1, hi1, lo2, hi2, sigma):
-    """:math:`E\\,e^{-(X - Y)^2/(2\\sigma^2)}` for X ~ U[lo1, hi1], Y ~ U[lo2, hi2] independent."""
-    g = _even_g
-    second = g((hi1 - lo2) / sigma) - g((hi1 - hi2) / sigma) - g((lo1 - lo2) / sigma) + g((lo1 - hi2) / sigma)
-    return float(max(0.0, (sigma / (hi1 - lo1)) * (sigma / (hi2 - lo2)) * second))
+    """:math:`E\\,e^{-(X - Y)^2/(2\\sigma^2)}` for X ~ U[lo1, hi1], Y ~ U[lo2, hi2] independent.
+
+    The second difference of G times sigma^2 / (w1 w2). Where the four arguments lie within 1 (a
+    kernel wider than the pair) the quadratic part t^2/2 of G, whose second difference is
+    exactly w1 w2 / sigma^2, gives the leading 1, and only the small rest is differenced.
+    """
+    t = np.array([hi1 - lo2, hi1 - hi2, lo1 - lo2, lo1 - hi2]) / sigma
+    signs = np.array([1.0, -1.0, -1.0, 1.0])
+    scale = (sigma / (hi1 - lo1)) * (sigma / (hi2 - lo2))
+    if np.max(np.abs(t)) <= 1.0:
+        return float(max(0.0, 1.0 + scale * (_even_g_minus_square(t) @ signs)))
+    return float(max(0.0, scale * (_even_g(t) @ signs)))
 
 
 def kernel_means(law, m, v, h):

@@ -166,6 +166,36 @@ def test_1d_closed_forms_against_gauss_legendre(p, q, h):
     assert mmd(p, q, bandwidth=h) == pytest.approx(_gl_mmd(p, q, h), abs=1e-13)
 
 
+def _mp_uniform_terms(h):
+    """E k between two uniforms and between a uniform and a Gaussian, at 40 digits (mpmath)."""
+
+    def g(t):  # G'' = exp(-t^2 / 2)
+        return mp.sqrt(2 * mp.pi) * (t * mp.ncdf(t) + mp.npdf(t))
+
+    def uniforms(a, b, c, d):
+        a, b, c, d = map(mp.mpf, (a, b, c, d))
+        return h * h / ((b - a) * (d - c)) * (g((b - c) / h) - g((b - d) / h) - g((a - c) / h) + g((a - d) / h))
+
+    def uniform_gaussian(a, b, m, sd):
+        s = mp.sqrt(mp.mpf(sd) ** 2 + h * h)
+        return h / mp.mpf(b - a) * mp.sqrt(2 * mp.pi) * (mp.ncdf((b - m) / s) - mp.ncdf((a - m) / s))
+
+    return uniforms, uniform_gaussian
+
+
+@pytest.mark.parametrize("h", [0.01, 0.3, 3.0, 100.0, 1e5])
+def test_uniform_forms_against_mpmath_over_bandwidths(h):
+    # narrow and wide kernels: the second differences and the short Phi intervals keep their digits
+    with mp.workdps(40):
+        h = mp.mpf(h)
+        uniforms, uniform_gaussian = _mp_uniform_terms(h)
+        for a, b, c, d in [(0.0, 1.0, 5.0, 6.0), (0.0, 0.2, 0.0, 10.0), (0.0, 1.0, 1e-6, 1.0), (-3.0, 2.0, -1.0, 0.5)]:
+            both = uniforms(a, b, a, b) + uniforms(c, d, c, d) - 2 * uniforms(a, b, c, d)
+            assert mmd(Uniform(a, b), Uniform(c, d), bandwidth=float(h)) == pytest.approx(float(both), abs=1e-14)
+            gauss = uniforms(a, b, a, b) + h / mp.sqrt(2 * (d - c) ** 2 + h * h) - 2 * uniform_gaussian(a, b, c, d - c)
+            assert mmd(Uniform(a, b), Gaussian(c, d - c), bandwidth=float(h)) == pytest.approx(float(gauss), abs=1e-14)
+
+
 def test_uniforms_for_a_wide_kernel_follow_the_series():
     # k = 1 - |x - y|^2 / (2 h^2) + O(h^-4), so h^2 MMD^2 = |E X - E Y|^2 + O(h^-2): the second
     # differences of G must not lose the digits of a value of 6e-10
