@@ -84,12 +84,13 @@ def components(law):
 
 
 def interval_mass(a, b):
-    """:math:`\\Phi(b) - \\Phi(a)` for ``a <= b``, elementwise, to a relative accuracy of a few ulps.
+    """:math:`\\Phi(b) - \\Phi(a)` for ``a <= b``, elementwise.
 
     Short intervals near the centre (``b - a <= 1/2``, midpoint within 8) by 20-point
-    Gauss-Legendre of the normal density, whose error there is below 1e-40 of the value (the
-    remainder of the rule, with the 40th derivative of the density); elsewhere from the tails
-    that do not cancel.
+    Gauss-Legendre of the normal density, to a relative accuracy of a few ulps (the rule's
+    remainder, with the 40th derivative of the density, is below 1e-40 of the value there), so
+    that a kernel much wider than a uniform law does not cancel the value away; elsewhere as a
+    difference of the distribution function or of the upper tails, to a few ulps of the larger.
     """
     a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
     upper = a > 0.0
@@ -199,6 +200,9 @@ def _segment_cross(a, b, h):
 
 def _segment_gaussians(seg, parts, h):
     """Sum over the components N(a, A) of ``parts`` of w E k(X, Y), X on the segment ``seg`` (2-D)."""
+    # E_X k(X, y) = h^2 det(M)^(-1/2) exp(-(y - a)^T M^-1 (y - a) / 2) at y = (theta, u); completing
+    # the square in u leaves exp(-e^2 / (2 M11)) times a Gaussian in u of mean mu and variance
+    # tau^2 = det M / M11 (the conditional law of the second coordinate), integrated over [0, 1]
     theta, s2 = seg
     w, a, cov = parts
     m = cov + (s2 + h * h) * np.eye(2)
@@ -266,10 +270,6 @@ def _mmd_cross_terms(p, q, kernel, bandwidth):
     if any(t is None for t in terms):
         return NotImplemented
     return min(2.0, max(0.0, terms[0] + terms[1] - 2.0 * terms[2]))
-
-
-def _cov(g):
-    return np.array([[g.var]]) if g.dim == 1 else g.cov
 
 
 @register("mmd", Gaussian, Gaussian)
