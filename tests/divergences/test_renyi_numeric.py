@@ -1,0 +1,275 @@
+"""The numeric path of chi-squared and of the Rényi divergence of order alpha > 1 (1-D).
+
+Oracles: the Gaussian Rényi divergence from its textbook determinant form at 40 digits (mpmath;
+Gil, Alajaji and Linder 2013, Table 2), with its finiteness condition alpha sigma_q^2 +
+(1 - alpha) sigma_p^2 > 0; mpmath quadrature at 40 digits of p^alpha q^(1-alpha) for mixtures,
+split at the components' means and at the centres of the Gaussian bumps where a component of P
+meets one of Q (the maximum of alpha log N_k - (alpha - 1) log N_j); integrals in closed form
+derived here for exponentials with different left ends and for a scipy.stats beta law against a
+uniform; the growth of the integrand itself where the integral diverges; direct finite sums.
+"""
+
+import itertools
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mpmath import mp
+from scipy import stats
+
+from divergences import chi2, curves, renyi
+from divergences.evaluate import evaluate, method
+from toys import Discrete, Exponential, Gaussian, GaussianMixture, Uniform
+from toys.strategies import seeds
+
+REL = 1e-9  # stated relative accuracy of the numeric path on D_alpha and chi^2
+ABS = 1e-11  # and its absolute accuracy where they are small
+
+
+def _numeric(name, ps, qs, **params):
+    return evaluate([name], ps, qs, closed_forms=False, **params)[name]
+
+
+def _gaussian_oracle(p, q, alpha):
+    """D_alpha of two 1-D Gaussians at 40 digits; inf where alpha s_q^2 + (1 - alpha) s_p^2 <= 0."""
+    with mp.workdps(40):
+        a, vp, vq = mp.mpf(alpha), mp.mpf(p.std) ** 2, mp.mpf(q.std) ** 2
+        v_alpha = a * vq + (1 - a) * vp
+        if v_alpha <= 0:
+            return math.inf
+        delta = mp.mpf(q.mean) - mp.mpf(p.mean)
+        return float(a * delta**2 / (2 * v_alpha) - mp.log(v_alpha / (vp ** (1 - a) * vq**a)) / (2 * (a - 1)))
+
+
+def _components(d):
+    w = d.as_mixture()[0]
+    means, stds = d.features()
+    return list(zip(w[w > 0].tolist(), means.tolist(), stds.tolist(), strict=True))
+
+
+def _log_gaussian_product_integral(factors):
+    """ln int prod_i N(x; m_i, s_i^2)^(e_i) dx for ``factors`` (e_i, m_i, s_i), at 40 digits.
+
+    The log integrand is -A x^2 / 2 + B x + C with A = sum e_i / s_i^2, B = sum e_i m_i / s_i^2,
+    C = -sum e_i (m_i^2 / (2 s_i^2) + ln(sqrt(2 pi) s_i)); the integral is exp(C + B^2 / (2A)) sqrt(2 pi / A)
+    where A > 0, and infinite otherwise.
+    """
+    big_a = sum(mp.mpf(e) / mp.mpf(s) ** 2 for e, _, s in factors)
+    if big_a <= 0:
+        return mp.inf
+    big_b = sum(mp.mpf(e) * mp.mpf(m) / mp.mpf(s) ** 2 for e, m, s in factors)
+    big_c = -sum(mp.mpf(e) * (mp.mpf(m) ** 2 / (2 * mp.mpf(s) ** 2) + mp.log(mp.sqrt(2 * mp.pi) * mp.mpf(s)))
+                 for e, m, s in factors)  # fmt: skip
+    return big_c + big_b**2 / (2 * big_a) + mp.log(mp.sqrt(2 * mp.pi / big_a))
+
+
+def _mixture_against_gaussian(p, q, alpha):
+    """ln int p^alpha q^(1 - alpha) for a mixture P and a Gaussian Q, alpha an integer: expanding
+    (sum_k w_k N_k)^alpha into products of components, each a Gaussian integral."""
+    comps = _components(p)
+    with mp.workdps(40):
+        terms = []
+        for idx in itertools.product(range(len(comps)), repeat=int(alpha)):
+            factors = [(1, comps[k][1], comps[k][2]) for k in idx] + [(1 - alpha, q.mean, q.std)]
+            weight = mp.fprod(mp.mpf(comps[k][0]) for k in idx)
+            terms.append(mp.log(weight) + _log_gaussian_product_integral(factors))
+        top = max(terms)
+        return top + mp.log(mp.fsum(mp.exp(t - top) for t in terms))
+
+
+def _mixture_log_integral(p, q, alpha, reach=40.0, span=None):
+    """ln int p^alpha q^(1 - alpha) by mpmath quadrature at 40 digits, over the means +- ``reach`` sds
+    and the bumps of N_k^alpha N_j^(1 - alpha) (centre +- ``reach`` widths), split at their centres:
+    beyond, the integrand is below its bound sum_kj w_k w_j^(1 - alpha) e^(-reach^2 / 2) times its bumps.
+    ``span``: the interval instead, where the integrand's tails are not Gaussian."""
+    cp, cq = _components(p), _components(q)
+    points = [(m, s) for _, m, s in cp + cq]
+    for _, mk, sk in cp:
+        for _, mj, sj in cq:
+            a = alpha / sk**2 - (alpha - 1) / sj**2
+            if a > 0:
+                points.append(((alpha * mk / sk**2 - (alpha - 1) * mj / sj**2) / a, 1 / math.sqrt(a)))
+    lo, hi = span or (min(m - reach * s for m, s in points), max(m + reach * s for m, s in points))
+    with mp.workdps(40):
+        a = mp.mpf(alpha)
+
+        def constants(comps):
+            return [
+                (mp.mpf(w) / (mp.sqrt(2 * mp.pi) * mp.mpf(s)), mp.mpf(m), 1 / (2 * mp.mpf(s) ** 2)) for w, m, s in comps
+            ]
+
+        kp, kq = constants(cp), constants(cq)
+
+        def f(x):
+            dp = mp.fsum(c * mp.exp(-k * (x - m) ** 2) for c, m, k in kp)
+            dq = mp.fsum(c * mp.exp(-k * (x - m) ** 2) for c, m, k in kq)
+            return dp**a * dq ** (1 - a)
+
+        return mp.log(mp.quad(f, [lo, *sorted({mp.mpf(m) for m, _ in points}), hi]))
+
+
+def _close(value, expected):
+    assert value == pytest.approx(expected, rel=REL, abs=ABS)
+
+
+# -- Gaussians: the numeric path against the closed form, and the finiteness decided ----------
+@st.composite
+def gaussian_batches(draw):
+    """A seeded batch of 6 pairs of 1-D Gaussians and an order > 1, kept clear of the refused boundary."""
+    rng = np.random.default_rng(draw(seeds()))
+    alpha = draw(st.sampled_from([1.0 + 1e-6, 1.3, 2.0, 3.5, 12.0]))
+    pairs = []
+    while len(pairs) < 6:
+        sp, sq = np.exp(rng.uniform(-1.5, 1.5, 2))
+        if abs(alpha * sq**2 + (1 - alpha) * sp**2) > 1e-2 * alpha * sq**2:
+            pairs.append((Gaussian(rng.uniform(-5, 5), sp), Gaussian(rng.uniform(-5, 5), sq)))
+    return alpha, pairs
+
+
+@settings(max_examples=15, deadline=None)
+@given(gaussian_batches())
+def test_gaussians_against_the_determinant_form_and_its_finiteness_condition(batch):
+    alpha, pairs = batch
+    ps, qs = zip(*pairs, strict=True)
+    values = _numeric("renyi", ps, qs, alpha=alpha)
+    for p, q, value in zip(ps, qs, values, strict=True):
+        expected = _gaussian_oracle(p, q, alpha)
+        if expected == math.inf:
+            assert value == math.inf
+        else:
+            assert value == pytest.approx(expected, rel=REL, abs=1e-12)
+
+
+@settings(max_examples=10, deadline=None)
+@given(gaussian_batches())
+def test_gaussian_chi2_is_finite_iff_two_var_q_exceeds_var_p(batch):
+    _, pairs = batch
+    pairs = [(p, q) for p, q in pairs if abs(2 * q.var - p.var) > 1e-2 * q.var]
+    ps, qs = zip(*pairs, strict=True)
+    for p, q, value in zip(ps, qs, _numeric("chi2", ps, qs), strict=True):
+        if 2 * Fraction(q.std) ** 2 - Fraction(p.std) ** 2 <= 0:
+            assert value == math.inf
+        else:
+            d2 = _gaussian_oracle(p, q, 2.0)
+            assert value == (math.inf if d2 > 709.7 else pytest.approx(math.expm1(d2), rel=REL, abs=ABS))
+
+
+def test_far_apart_and_nearly_equal_gaussians():
+    # D_alpha far beyond the largest float's log (4e7 nats), and chi^2 of 1e-6, keep their digits
+    ps = [Gaussian(0.0, 1.0), Gaussian(1e8, 1.0), Gaussian(0.0, 1.0), Gaussian(0.0, 1.0)]
+    qs = [Gaussian(1e4, 1.3), Gaussian(1e8 + 3.0, 2.0), Gaussian(1e-3, 1.0 + 1e-4), Gaussian(1e-7, 1.0)]
+    for alpha in (1.5, 2.0, 30.0):
+        for p, q, value in zip(ps, qs, _numeric("renyi", ps, qs, alpha=alpha), strict=True):
+            assert value == pytest.approx(_gaussian_oracle(p, q, alpha), rel=REL, abs=1e-14)
+    assert _numeric("chi2", ps[2:3], qs[2:3])[0] == pytest.approx(
+        math.expm1(_gaussian_oracle(ps[2], qs[2], 2.0)), rel=REL
+    )
+
+
+def test_the_exact_boundary_of_finiteness_is_decided_by_the_means():
+    # alpha = 9/8, s_p = 3 s_q: alpha s_q^2 - (alpha - 1) s_p^2 = 0 exactly; the log integrand is then
+    # linear in each tail, with slope alpha m_p / s_p^2 - (alpha - 1) m_q / s_q^2 = (m_p - m_q) / 8 on
+    # the right (m: mean of the widest, outermost component): single Gaussians diverge on one side
+    alpha = 1.125
+    assert _numeric("renyi", [Gaussian(0.0, 3.0)], [Gaussian(0.0, 1.0)], alpha=alpha)[0] == math.inf
+    p = GaussianMixture([0.5, 0.5], [-1.0, 1.0], stds=[3.0, 3.0])
+    q = GaussianMixture([0.5, 0.5], [-2.0, 2.0], stds=[1.0, 1.0])  # slopes -1/8 on the right, +1/8 on the left
+    # the integrand falls like e^(-|x| / 8) times a bounded factor: below e^-100 of its size beyond +-800
+    _close(renyi(p, q, alpha), float(_mixture_log_integral(p, q, alpha, span=(-800.0, 800.0))) / (alpha - 1))
+    q_inner = GaussianMixture([0.5, 0.5], [-0.5, 0.5], stds=[1.0, 1.0])  # slope +1/16: grows
+    assert renyi(p, q_inner, alpha) == math.inf
+    with pytest.raises(NotImplementedError, match=r"within 0\.0001"):  # 2e-5 from the boundary: refused
+        renyi(p, Gaussian(0.0, 1.00001), alpha)
+
+
+# -- the atlas's pairs: mixtures, their moment-matched Gaussians, exponentials --------------
+MIXTURE = GaussianMixture([0.5, 0.5], [-1.0, 1.0], stds=[0.5, 0.5])
+MATCHED = Gaussian(0.0, math.sqrt(1.25))  # mean 0, variance 0.25 + 1
+SKEWED = GaussianMixture([0.3, 0.7], [-2.0, 1.0], stds=[0.7, 1.2])
+
+
+@pytest.mark.parametrize(
+    ("p", "q", "alpha"),
+    [(MIXTURE, MATCHED, 2.0), (SKEWED, Gaussian(0.5, 1.0), 3.0), (SKEWED, Gaussian(25.0, 1.5), 3.0),
+     (SKEWED, Gaussian(-400.0, 3.0), 2.0)],
+)  # fmt: skip
+def test_mixtures_against_gaussians_in_closed_form(p, q, alpha):
+    log_s = _mixture_against_gaussian(p, q, alpha)
+    _close(renyi(p, q, alpha), float(log_s) / (alpha - 1))
+    if alpha == 2.0:
+        _close(chi2(p, q), float(mp.expm1(log_s)) if log_s < 709 else math.inf)
+        assert method("chi2", p, q) == "quadrature"
+
+
+def test_mixtures_against_mixtures_by_mpmath():
+    p, q = SKEWED, GaussianMixture([0.6, 0.4], [0.0, 2.0], stds=[1.5, 1.0])
+    log_s = _mixture_log_integral(p, q, 2.0)
+    _close(renyi(p, q, 2.0), float(log_s))
+    _close(chi2(p, q), float(mp.expm1(log_s)))
+
+
+def test_the_moment_matched_gaussian_against_the_mixture_diverges():
+    # widest component of Q: 0.5; alpha / 1.25 - (alpha - 1) / 0.25 < 0 for alpha > 1.25 / 1 (= 5/4)
+    assert chi2(MATCHED, MIXTURE) == math.inf
+    assert renyi(MATCHED, MIXTURE, 1.2) < math.inf
+    assert renyi(MATCHED, MIXTURE, 1.3) == math.inf
+    # the integrand grows in the tail: independent evidence that the integral diverges
+    log_f = [1.3 * MATCHED.logpdf(x) - 0.3 * MIXTURE.logpdf(x) for x in (20.0, 40.0)]
+    assert log_f[1] > log_f[0] > 0
+
+
+def test_exponentials_and_gaussians():
+    # P = Exp(lp, loc l) inside Q = Exp(lq, loc 0), l >= 0: int_l^inf lp^a e^(-a lp (x - l)) lq^(1-a) e^(-(1-a) lq x) dx
+    # = lp^a lq^(1-a) e^((a - 1) lq l) / (a lp - (a - 1) lq) where a lp > (a - 1) lq, infinite otherwise
+    lp, lq, loc = 1.0, 1.3, 0.5
+    for a in (1.5, 2.0, 4.0):
+        log_s = a * math.log(lp) + (1 - a) * math.log(lq) + (a - 1) * lq * loc - math.log(a * lp - (a - 1) * lq)
+        _close(renyi(Exponential(lp, loc=loc), Exponential(lq), a), log_s / (a - 1))
+    assert renyi(Exponential(1.0, loc=0.5), Exponential(3.0), 3.0) == math.inf  # 3 - 2 * 3 < 0
+    _close(chi2(Exponential(2.0, loc=1.0), Exponential(1.0)), 4.0 * math.exp(1.0) / 3.0 - 1.0)
+    # exponential against Gaussian: p^a q^(1-a) ~ exp(-a lp x + (a - 1) x^2 / 2) grows; Gaussian against
+    # exponential: P charges the half-line below loc where Q has no mass
+    for a in (1.0 + 1e-6, 2.0, 5.0):
+        assert renyi(Exponential(1.0), Gaussian(0.0, 1.0), a) == math.inf
+        assert renyi(Gaussian(0.0, 1.0), Exponential(1.0), a) == math.inf
+    assert chi2(Exponential(1.0), MATCHED) == math.inf and chi2(MATCHED, Exponential(1.0)) == math.inf
+
+
+def test_bounded_laws_inside_unbounded_ones():
+    # chi^2(Beta(2, 3) || U(0, 1)) = int p^2 - 1, p = 12 x (1 - x)^2: 144 B(3, 5) - 1 = 144 * 2! 4! / 7! - 1 = 13 / 35
+    assert chi2(stats.beta(2, 3), Uniform(0.0, 1.0)) == pytest.approx(13.0 / 35.0, rel=REL)
+    # U(a, b) inside N(m, s^2): S = (b - a)^(-alpha) (sqrt(2 pi) s)^(alpha - 1) int_a^b exp(k (x - m)^2) dx
+    # with k = (alpha - 1) / (2 s^2), and int_a^b exp(k (x - m)^2) = sqrt(pi / (4 k)) [erfi(sqrt(k) (x - m))]_a^b
+    p, q, alpha = Uniform(-1.0, 2.0), Gaussian(0.3, 1.1), 3.0
+    with mp.workdps(40):
+        a, s, m = mp.mpf(alpha), mp.mpf(q.std), mp.mpf(q.mean)
+        k = (a - 1) / (2 * s**2)
+        inner = mp.sqrt(mp.pi / (4 * k)) * (mp.erfi(mp.sqrt(k) * (2 - m)) - mp.erfi(mp.sqrt(k) * (-1 - m)))
+        log_s = -a * mp.log(3) + (a - 1) * mp.log(mp.sqrt(2 * mp.pi) * s) + mp.log(inner)
+    _close(renyi(p, q, alpha), float(log_s / (a - 1)))
+
+
+def test_laws_of_unknown_tails_are_refused_by_name():
+    with pytest.raises(NotImplementedError, match=r"scipy\.stats\.t\(5"):
+        renyi(stats.t(5), Gaussian(0.0, 1.0), 2.0)
+    with pytest.raises(NotImplementedError, match=r"scipy\.stats\.logistic"):
+        chi2(Gaussian(0.0, 1.0), stats.logistic())
+
+
+def test_finite_laws_on_the_numeric_path():
+    p, q = Discrete([0.0, 1.0, 2.0], [0.2, 0.5, 0.3]), Discrete([0.0, 1.0, 2.0], [0.4, 0.4, 0.2])
+    direct = 0.2**2 / 0.4 + 0.5**2 / 0.4 + 0.3**2 / 0.2
+    assert _numeric("renyi", [p], [q], alpha=2.0)[0] == pytest.approx(math.log(direct), rel=1e-14)
+    assert _numeric("chi2", [p], [q])[0] == pytest.approx(direct - 1.0, rel=1e-14)
+    assert _numeric("chi2", [p], [Gaussian()])[0] == math.inf
+    assert _numeric("chi2", [Discrete([0.0, 3.0], [0.5, 0.5])], [q])[0] == math.inf
+
+
+def test_curves_and_d2_against_chi2():
+    thetas = np.array([-1.0, 0.0, 2.0])
+    out = curves(lambda t: Gaussian(t, 1.0), thetas, SKEWED, names=["renyi", "chi2"], alpha=2.0)
+    np.testing.assert_allclose(np.log1p(out["chi2"]), out["renyi"], rtol=1e-12)
+    np.testing.assert_allclose(out["chi2"], [chi2(SKEWED, Gaussian(t, 1.0)) for t in thetas], rtol=1e-13)
