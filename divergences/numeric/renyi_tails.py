@@ -232,8 +232,33 @@ def peak_edges(p, q, alpha, lo, hi, offsets):
         ok = a > 0
         centre, width = b[ok] / a[ok], 1.0 / np.sqrt(a[ok])
         edges.append((centre[:, None] + width[:, None] * offsets).ravel())
+    edges += [_crossings(d, offsets) for d in (p, q) if _kind(d) == "gauss"]
     e = np.concatenate(edges)
     return e[(e >= lo) & (e <= hi)]
+
+
+def _crossings(d, offsets):
+    """Edges where two components of a mixture cross, w_j N_j = w_l N_l: there log q turns from one
+    parabola to the other over a length 1/s (s: the difference of their slopes), and the integrand
+    p^alpha q^(1 - alpha) can have a spike far narrower than any component (a valley of Q between
+    components far apart). Edges at the crossing + ``offsets`` / (4 s)."""
+    a, b, c, logw = _gauss_terms(d, 1)
+    c = c + logw
+    pairs = [(j, k) for j in range(a.size) for k in range(j + 1, a.size)]
+    if a.size > 16:  # many components: neighbours in the order of their means
+        order = np.argsort(b / a)
+        pairs = list(zip(order[:-1], order[1:], strict=True))
+    if not pairs:
+        return np.empty(0)
+    j, k = np.array(pairs).T
+    da, db, dc = 0.5 * (a[k] - a[j]), b[j] - b[k], c[j] - c[k]  # da x^2 + db x + dc = 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        disc = np.sqrt(db * db - 4.0 * da * dc)
+        q = -0.5 * (db + np.copysign(disc, db))  # the roots without cancellation
+        roots = np.concatenate([np.where(da != 0, q / da, -dc / db), dc / q])
+        slope = np.abs(2.0 * np.tile(da, 2) * roots + np.tile(db, 2))
+        out = roots[:, None] + np.outer(0.25 / slope, offsets)
+    return out[np.isfinite(out)]
 
 
 def is_discrete(d):
