@@ -15,15 +15,16 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from mpmath import mp
 from scipy import stats
 
 from divergences import chi2, curves, renyi
 from divergences.evaluate import evaluate, method
+from divergences.numeric import components_2d, renyi_2d, two_d
 from toys import Discrete, Exponential, Gaussian, GaussianMixture, Uniform
-from toys.strategies import seeds
+from toys.strategies import gaussians, seeds
 
 REL = 1e-9  # stated relative accuracy of the numeric path on D_alpha and chi^2
 ABS = 1e-11  # and its absolute accuracy where they are small
@@ -299,3 +300,80 @@ def test_curves_and_d2_against_chi2():
     out = curves(lambda t: Gaussian(t, 1.0), thetas, SKEWED, names=["renyi", "chi2"], alpha=2.0)
     np.testing.assert_allclose(np.log1p(out["chi2"]), out["renyi"], rtol=1e-12)
     np.testing.assert_allclose(out["chi2"], [chi2(SKEWED, Gaussian(t, 1.0)) for t in thetas], rtol=1e-13)
+
+
+# -- two dimensions: the cubature of renyi_2d ------------------------------------------------
+CUBATURE = 1e-6  # stated absolute accuracy of the 2-D numeric path (relative 1e-9 above 1e3)
+
+
+def _log_gaussian_product_2d(factors):
+    """ln int prod_i N(x; m_i, S_i)^(e_i) dx over R^2 (float64): the log integrand is
+    -x'Ax/2 + b'x + c with A = sum e_i S_i^-1, b = sum e_i S_i^-1 m_i; inf unless A is positive definite."""
+    big_a = sum(e * np.linalg.inv(s) for e, _, s in factors)
+    if np.linalg.eigvalsh(big_a)[0] <= 0:
+        return math.inf
+    b = sum(e * np.linalg.solve(s, m) for e, m, s in factors)
+    c = -sum(e * (0.5 * m @ np.linalg.solve(s, m) + 0.5 * np.linalg.slogdet(2 * np.pi * s)[1]) for e, m, s in factors)
+    return c + 0.5 * b @ np.linalg.solve(big_a, b) + 0.5 * np.linalg.slogdet(2 * np.pi * np.linalg.inv(big_a))[1]
+
+
+def _mixture_against_gaussian_2d(p, q, alpha):
+    """ln int p^alpha q^(1 - alpha) for a 2-D mixture P and Gaussian Q, alpha an integer (expanded as in 1-D)."""
+    w, mu, cov = p.as_mixture()
+    terms = []
+    for idx in itertools.product(range(w.size), repeat=int(alpha)):
+        factors = [(1.0, mu[k], cov[k]) for k in idx] + [(1.0 - alpha, np.asarray(q.mean), q.cov)]
+        terms.append(sum(math.log(w[k]) for k in idx) + _log_gaussian_product_2d(factors))
+    return math.inf if math.inf in terms else float(np.logaddexp.reduce(terms))
+
+
+PLANE = GaussianMixture([0.4, 0.6], [[-1.0, 0.0], [1.0, 0.5]], covs=[np.diag([0.5, 0.3]), [[0.6, 0.2], [0.2, 0.4]]])
+
+
+def test_2d_gaussians_against_the_closed_forms():
+    p = Gaussian([0.0, 0.0], cov=[[1.0, 0.3], [0.3, 2.0]])
+    for q in (
+        Gaussian([1.0, -0.5], cov=[[1.5, -0.2], [-0.2, 1.2]]),
+        Gaussian([30.0, 5.0], cov=[[1.2, 0.0], [0.0, 1.0]]),
+    ):
+        for alpha in (0.4, 2.0, 3.5):
+            expected = renyi(p, q, alpha)  # closed form (checked against determinants in test_renyi)
+            value = two_d.evaluate("renyi", p, q, alpha=alpha)
+            assert value == (math.inf if expected == math.inf else pytest.approx(expected, rel=REL, abs=CUBATURE))
+    assert _numeric("chi2", [p], [Gaussian([0.0, 0.0], cov=np.eye(2))])[0] == math.inf  # 2 - 2 < 0 along y
+
+
+@pytest.mark.parametrize(
+    "q", [Gaussian([0.0, 0.2], cov=[[1.5, 0.1], [0.1, 1.0]]), Gaussian([8.0, -3.0], cov=np.eye(2))]
+)
+def test_2d_mixtures_against_gaussian_integrals(q):
+    log_s = _mixture_against_gaussian_2d(PLANE, q, 2.0)
+    assert chi2(PLANE, q) == pytest.approx(math.expm1(log_s), rel=REL, abs=CUBATURE)
+    assert method("chi2", PLANE, q) == "cubature"
+    if q.mean[0] == 0.0:  # and an order 3 for the nearer Gaussian
+        log_s = _mixture_against_gaussian_2d(PLANE, q, 3.0)
+        assert two_d.evaluate("renyi", PLANE, q, alpha=3.0) == pytest.approx(log_s / 2.0, rel=REL, abs=CUBATURE)
+
+
+def test_2d_finiteness_in_every_direction():
+    # Q a cross of two components, wide along x and along y; P = N(0, I), alpha = 2. Along v the log integrand
+    # is -t^2 / 2 (2 - min_j v'G_j v) + O(t): at 45 degrees min_j v'G_j v = (1/4 + 10) / 2 > 2: infinite
+    g = Gaussian([0.0, 0.0], cov=np.eye(2))
+    cross = GaussianMixture([0.5, 0.5], [[0.0, 0.0], [0.0, 0.0]], covs=[np.diag([4.0, 0.1]), np.diag([0.1, 4.0])])
+    assert two_d.evaluate("renyi", g, cross, alpha=2.0) == math.inf
+    assert renyi_2d.finite(*(components_2d.components(d) for d in (g, cross)), alpha=0.5)
+    # with 1/3 instead of 0.1, (1/4 + 3) / 2 < 2 in every direction: finite, but no single component of Q is
+    # wide enough in every direction: refused by the cubature
+    cross = GaussianMixture([0.5, 0.5], [[0.0, 0.0], [0.0, 0.0]], covs=[np.diag([4.0, 1 / 3]), np.diag([1 / 3, 4.0])])
+    assert renyi_2d.finite(*(components_2d.components(d) for d in (g, cross)), alpha=2.0)
+    with pytest.raises(NotImplementedError, match="no single component"):
+        two_d.evaluate("renyi", g, cross, alpha=2.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(gaussians(dim=2), gaussians(dim=2), st.floats(1.05, 6.0))
+def test_2d_finiteness_of_gaussians_is_the_closed_form_condition(p, q, alpha):
+    # finite iff alpha Sigma_q + (1 - alpha) Sigma_p is positive definite (Gil et al. 2013, Table 2)
+    smallest = np.linalg.eigvalsh(alpha * q.cov + (1 - alpha) * p.cov)[0]
+    assume(abs(smallest) > 1e-3 * alpha * np.linalg.norm(q.cov, 2))
+    assert renyi_2d.finite(components_2d.components(p), components_2d.components(q), alpha) == (smallest > 0)
