@@ -33,7 +33,8 @@ Method
   :math:`p(\log p - \log q)` and :math:`p(\log 2 - \log(1 + q/p))` with ``logaddexp``, so they
   stay finite where the densities underflow; so are the squared Hellinger integrand
   :math:`\tfrac12 q\,\mathrm{expm1}(\tfrac12\log(p/q))^2` and the two Rényi integrals
-  (:func:`renyi_parts`).
+  (:func:`renyi_parts`). Chi-squared and the Rényi divergence of order above 1 first decide
+  whether their integral converges: :mod:`divergences.numeric.renyi_1d`.
 
 Accuracy: absolute error below 1e-9 (relative 1e-12 for values above 1e3) for the toys and for
 scipy.stats laws with finite variance and bounded densities (the others are refused when

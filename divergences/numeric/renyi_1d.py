@@ -29,8 +29,8 @@ computes :math:`\ln S` for many pairs at once:
    (:mod:`divergences.numeric.quadrature`, per panel 1e-14 absolute on the scaled integrand, 1e-12
    relative).
 
-Accuracy: relative 1e-9 on :math:`D_\alpha` and on :math:`\chi^2` (absolute 1e-12 where they are
-below 1e-3), for pairs of toys in the pair's coordinates of :mod:`divergences.numeric.pairs`
+Accuracy: relative 1e-9 on :math:`D_\alpha` and on :math:`\chi^2` (absolute 1e-11 where they are
+below 1e-2), for pairs of toys in the pair's coordinates of :mod:`divergences.numeric.pairs`
 (measured against mpmath quadrature and the Gaussian closed forms in the tests). Pairs whose
 widest components lie within 1e-4 of the boundary of finiteness are refused
 (:data:`divergences.numeric.renyi_tails.NEAR`).

@@ -24,6 +24,10 @@ and the log integrand on that side is :math:`-A x^2/2 + B x + O(1)`:
 * exponential P and Q: :math:`A = 0`, :math:`B = -(\alpha\lambda_p - (\alpha - 1)\lambda_q)`;
   finite iff :math:`\alpha\lambda_p > (\alpha - 1)\lambda_q` (Gil et al. 2013, Table 2).
 
+Pairs whose widest components lie within :data:`NEAR` (relative) of :math:`A = 0` are refused: the
+integrand then spreads over more than 100 standard deviations, where rounding in its logarithm
+exceeds the accuracy promised.
+
 A law with no tail class (a scipy.stats law) is accepted as P only on a bounded support, against
 a toy Q whose density is bounded below there (the integrand is then bounded; the wrapper of
 :mod:`divergences.laws` checks that the density is bounded); otherwise the pair is refused.

@@ -9,6 +9,7 @@ derived here for exponentials with different left ends and for a scipy.stats bet
 uniform; the growth of the integrand itself where the integral diverges; direct finite sums.
 """
 
+import dataclasses
 import itertools
 import math
 from fractions import Fraction
@@ -18,16 +19,18 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from mpmath import mp
-from scipy import stats
+from scipy import integrate, stats
 
-from divergences import chi2, curves, renyi
+from divergences import chi2, curves, f_divergence, renyi
 from divergences.evaluate import evaluate, method
+from divergences.generators import GENERATORS
 from divergences.numeric import components_2d, renyi_2d, two_d
 from toys import Discrete, Exponential, Gaussian, GaussianMixture, Uniform
 from toys.strategies import gaussians, seeds
 
 REL = 1e-9  # stated relative accuracy of the numeric path on D_alpha and chi^2
 ABS = 1e-11  # and its absolute accuracy where they are small
+QUAD = 1e-9  # absolute accuracy of the 1-D quadrature of f-divergences of bounded generators
 
 
 def _numeric(name, ps, qs, **params):
@@ -377,3 +380,30 @@ def test_2d_finiteness_of_gaussians_is_the_closed_form_condition(p, q, alpha):
     smallest = np.linalg.eigvalsh(alpha * q.cov + (1 - alpha) * p.cov)[0]
     assume(abs(smallest) > 1e-3 * alpha * np.linalg.norm(q.cov, 2))
     assert renyi_2d.finite(components_2d.components(p), components_2d.components(q), alpha) == (smallest > 0)
+
+
+# -- f_divergence with a custom generator of bounded growth between continuous 1-D laws ----------
+def test_custom_generators_of_bounded_growth_between_continuous_laws():
+    custom = {name: dataclasses.replace(GENERATORS[name], name=f"my_{name}") for name in ("tv", "hellinger", "js")}
+    # Hellinger of Gaussians: 1 - BC, BC = sqrt(2 s_p s_q / (s_p^2 + s_q^2)) e^(-d^2 / (4 (s_p^2 + s_q^2)))
+    p, q = Gaussian(0.0, 1.0), Gaussian(1.0, 2.0)
+    bc = math.sqrt(2 * 1.0 * 2.0 / 5.0) * math.exp(-1.0 / 20.0)
+    assert f_divergence(p, q, custom["hellinger"]) == pytest.approx(1.0 - bc, abs=QUAD)
+    # TV of U(0, 1) and U(0.5, 2): 1/2 (1/2 + 1/2 (1 - 2/3) + 1/2 * 2/3) = 2/3, with P(q = 0) = 1/2 at f'(inf) = 1/2
+    assert f_divergence(Uniform(0.0, 1.0), Uniform(0.5, 2.0), custom["tv"]) == pytest.approx(2.0 / 3.0, abs=QUAD)
+    # JS of an exponential and a Gaussian, against scipy's quadrature of the textbook form
+    p, q = Exponential(1.0), Gaussian(0.0, 1.0)
+
+    def js_density(x):
+        a, b = float(p.pdf(x)), float(q.pdf(x))
+        m = 0.5 * (a + b)
+        return 0.5 * sum(t * math.log(t / m) for t in (a, b) if t > 0)
+
+    expected = (
+        integrate.quad(js_density, -40.0, 0.0, epsabs=1e-14)[0] + integrate.quad(js_density, 0.0, 60.0, epsabs=1e-14)[0]
+    )
+    assert f_divergence(p, q, custom["js"]) == pytest.approx(expected, abs=QUAD)
+    # mutually singular: f(0) + f'(inf)
+    assert f_divergence(Discrete([0.0, 1.0], [0.5, 0.5]), q, custom["tv"]) == 1.0
+    with pytest.raises(NotImplementedError, match="finite f\\(0\\)"):  # KL-like: f'(inf) = inf
+        f_divergence(p, q, dataclasses.replace(GENERATORS["kl"], name="my_kl"))
