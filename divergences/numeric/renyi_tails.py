@@ -182,40 +182,45 @@ def tail_terms(p, q, alpha, side):
 
 
 def _log_tail(a, b, c, y):
-    """log of sum_i int_y^inf exp(-a_i t^2 / 2 + b_i t + c_i) dt (a_i > 0, or a_i = 0 and b_i < 0)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    """log of sum_i int_y^inf exp(-a_i t^2 / 2 + b_i t + c_i) dt (a_i > 0, or a_i = 0 and b_i < 0), at each y."""
+    a, b, c, y = a[:, None], b[:, None], c[:, None], np.asarray(y, dtype=float)[None, :]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         safe = np.where(a > 0, a, 1.0)
         centre = b / safe
         peak = c + 0.5 * b * centre + 0.5 * np.log(2.0 * np.pi / safe)  # log of the whole term's integral
         gauss = peak + special.log_ndtr(-np.sqrt(safe) * (y - centre))
         linear = np.where(b < 0, c + b * y - np.log(np.abs(b)), np.inf)
-    return float(special.logsumexp(np.where(a > 0, gauss, linear)))
+        terms = np.where(a > 0, gauss, linear)
+        top = np.max(terms, axis=0)
+        finite = np.where(np.isfinite(top), top, 0.0)
+        return np.where(np.isfinite(top), finite + np.log(np.sum(np.exp(terms - finite), axis=0)), top)
 
 
 def reach(p, q, alpha, window):
     """The ends (lo, hi) beyond which the Rényi integrand and (alpha - 1) q hold less than e^LOG_TAIL together.
 
     ``window`` is the union of the two laws' windows, in the pair's coordinates; the ends are
-    moved out from it, never in.
+    moved out from it, never in: to the first of the points ``start + unit 2^k`` (``unit`` the
+    window's width) where the bound is met, then back towards the last point where it is not, to
+    within 1e-6 of their distance.
     """
     ends = []
+    unit = max(window[1] - window[0], 1.0)
     for side, start in ((1, window[1]), (-1, window[0])):
         a, b, c = tail_terms(p, q, alpha, side)
         y0 = side * start
-        if a.size == 0 or _log_tail(a, b, c, y0) <= LOG_TAIL:
+        if a.size == 0 or _log_tail(a, b, c, [y0])[0] <= LOG_TAIL:
             ends.append(start)
             continue
-        step = max(window[1] - window[0], 1.0)
-        hi = y0 + step
-        while _log_tail(a, b, c, hi) > LOG_TAIL:
-            step *= 2.0
-            hi = y0 + step
-            if step > 1e150:
-                raise RuntimeError(f"the tail bounds of {p!r} and {q!r} do not decay (finiteness wrongly decided)")
-        lo = y0
-        for _ in range(60):
-            mid = 0.5 * (lo + hi)
-            lo, hi = (mid, hi) if _log_tail(a, b, c, mid) > LOG_TAIL else (lo, mid)
+        ys = y0 + unit * 2.0 ** np.arange(0, 500)
+        ok = np.flatnonzero(_log_tail(a, b, c, ys) <= LOG_TAIL)
+        if ok.size == 0:
+            raise RuntimeError(f"the tail bounds of {p!r} and {q!r} do not decay (finiteness wrongly decided)")
+        lo, hi = (y0 if ok[0] == 0 else ys[ok[0] - 1]), ys[ok[0]]
+        for _ in range(3):  # the bound holds at hi; narrow [lo, hi] to within 1e-6 of its width
+            grid = np.linspace(lo, hi, 101)
+            first = int(np.flatnonzero(_log_tail(a, b, c, grid) <= LOG_TAIL)[0])
+            lo, hi = grid[max(first - 1, 0)], grid[first]
         ends.append(side * hi)
     return ends[1], ends[0]
 
