@@ -91,9 +91,7 @@ def evaluate_many(names, ps, qs, alpha=None):
     ps, qs = list(ps), list(qs)
     if "chi2" in names or ("renyi" in names and alpha is not None and alpha > 1.0):
         # the integral of p^alpha q^(1 - alpha), alpha > 1, after deciding whether it converges
-        out = {"chi2": renyi_1d.chi2(ps, qs)} if "chi2" in names else {}
-        if "renyi" in names and alpha is not None and alpha > 1.0:
-            out["renyi"] = renyi_1d.renyi(ps, qs, alpha)
+        out = renyi_1d.evaluate(names, ps, qs, alpha)
         rest = [n for n in names if n not in out]
         return {**(evaluate_many(rest, ps, qs, alpha) if rest else {}), **out}
     if "renyi" in names:

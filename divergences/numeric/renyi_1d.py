@@ -56,11 +56,26 @@ from .panels import OFFSETS, row_edges
 from .renyi_tails import decide, is_discrete, peak_edges, reach
 from .rows import Rows
 
-__all__ = ["chi2", "log_integral", "log_phi", "renyi"]
+__all__ = ["chi2", "evaluate", "log_integral", "log_phi", "renyi"]
 
 #: Terms of the series of phi, used where |alpha L| < _SMALL: the first left out is below 1e-40.
 _TERMS = 30
 _SMALL = 0.5
+
+
+def evaluate(names, ps, qs, alpha=None):
+    """``{"chi2": ..., "renyi": ...}`` for those of the two in ``names`` (renyi if ``alpha`` > 1), each
+    an array of shape (B,): one integral serves both where ``alpha`` is 2."""
+    out = {}
+    if "renyi" in names and alpha is not None and alpha > 1.0:
+        log_s = log_integral(ps, qs, alpha)
+        out["renyi"] = np.maximum(log_s / (alpha - 1.0), 0.0)
+        if "chi2" in names and alpha == 2.0:
+            with np.errstate(over="ignore"):
+                out["chi2"] = np.maximum(np.expm1(log_s), 0.0)
+    if "chi2" in names and "chi2" not in out:
+        out["chi2"] = chi2(ps, qs)
+    return out
 
 
 def renyi(ps, qs, alpha):

@@ -26,7 +26,7 @@ from divergences.evaluate import evaluate, method
 from divergences.generators import GENERATORS
 from divergences.numeric import components_2d, renyi_2d, two_d
 from toys import Discrete, Exponential, Gaussian, GaussianMixture, Uniform
-from toys.strategies import gaussians, seeds
+from toys.strategies import gaussian_mixtures, gaussians, seeds
 
 REL = 1e-9  # stated relative accuracy of the numeric path on D_alpha and chi^2
 ABS = 1e-11  # and its absolute accuracy where they are small
@@ -407,3 +407,15 @@ def test_custom_generators_of_bounded_growth_between_continuous_laws():
     assert f_divergence(Discrete([0.0, 1.0], [0.5, 0.5]), q, custom["tv"]) == 1.0
     with pytest.raises(NotImplementedError, match="finite f\\(0\\)"):  # KL-like: f'(inf) = inf
         f_divergence(p, q, dataclasses.replace(GENERATORS["kl"], name="my_kl"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(gaussian_mixtures(max_components=3), gaussians())
+def test_chi2_of_mixtures_against_gaussians_and_its_finiteness(p, q):
+    # chi2 + 1 = int p^2 / q expanded over pairs of components: Gaussian integrals, each infinite unless
+    # 1 / s_k^2 + 1 / s_l^2 - 1 / s_q^2 > 0 (the oracle decides finiteness on its own)
+    widest = float(p.features()[1].max())
+    assume(abs(2 * q.std**2 - widest**2) > 1e-3 * q.std**2)  # the numeric path refuses the boundary's edge
+    log_s = float(_mixture_against_gaussian(p, q, 2.0))
+    value = chi2(p, q)
+    assert value == (math.inf if log_s > 709.7 else pytest.approx(math.expm1(log_s), rel=REL, abs=ABS))
