@@ -23,8 +23,6 @@ References
 ----------
 .. [1] I. Csiszár, "Information-type measures of difference of probability distributions and
    indirect observations", Studia Sci. Math. Hungarica 2 (1967).
-.. [2] F. Liese, I. Vajda, "On divergences and informations in statistics and information
-   theory", IEEE Trans. Inf. Theory 52 (2006), Sec. II.
 """
 
 import math

@@ -9,9 +9,10 @@ computes :math:`\ln S` for many pairs at once:
    diverges; ``NotImplementedError`` naming the law whose tails are unknown. Two finite laws
    are summed; a finite law against a continuous one is mutually singular with it: ``inf``.
 2. **A positive integrand.** :math:`S - 1 = \int q\,\varphi(p/q)` with
-   :math:`\varphi(u) = u^\alpha - 1 - \alpha(u - 1) \ge 0` (since :math:`\int q(p/q - 1) = 0`; the
-   generator of Csiszár 1967, a shifted form of Liese and Vajda 2006, Eq. (10)). No cancellation
-   between large terms: where P and Q nearly agree, :math:`\chi^2` of 1e-12 keeps its digits.
+   :math:`\varphi(u) = u^\alpha - 1 - \alpha(u - 1) \ge 0`: the f-divergence (Csiszár 1967) of
+   :math:`\varphi`, which differs from :math:`u^\alpha - 1` by a multiple of :math:`u - 1`, whose
+   integral :math:`\int q(p/q - 1)` is 0. No cancellation between large terms: where P and Q
+   nearly agree, :math:`\chi^2` of 1e-12 keeps its digits.
    :math:`\varphi` is computed from :math:`L = \ln p - \ln q`: by its series
    :math:`\sum_{n\ge2}(\alpha^n - \alpha)L^n/n!` where :math:`|\alpha L| < 1/2`, as
    :math:`(\alpha - 1)(e^L L\,\mathrm{exprel}((\alpha - 1)L) - \mathrm{expm1}(L))` in between, and
@@ -38,11 +39,9 @@ widest components lie within 1e-4 of the boundary of finiteness are refused
 References
 ----------
 .. [1] T. van Erven, P. Harremoës, "Rényi divergence and Kullback-Leibler divergence", IEEE
-   Trans. Inf. Theory 60 (2014), Sec. II.
+   Trans. Inf. Theory 60 (2014).
 .. [2] I. Csiszár, "Information-type measures of difference of probability distributions and
    indirect observations", Studia Sci. Math. Hungarica 2 (1967).
-.. [3] F. Liese, I. Vajda, "On divergences and informations in statistics and information
-   theory", IEEE Trans. Inf. Theory 52 (2006), Eq. (10).
 """
 
 import math

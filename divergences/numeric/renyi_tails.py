@@ -45,7 +45,7 @@ References
 .. [1] M. Gil, F. Alajaji, T. Linder, "Rényi divergence measures for commonly used univariate
    continuous distributions", Information Sciences 249 (2013), Table 2.
 .. [2] T. van Erven, P. Harremoës, "Rényi divergence and Kullback-Leibler divergence", IEEE
-   Trans. Inf. Theory 60 (2014), Sec. II (:math:`D_\alpha \ge 0`, so the integral is >= 1).
+   Trans. Inf. Theory 60 (2014) (:math:`D_\alpha \ge 0`, so the integral is >= 1).
 """
 
 import math
