@@ -18,6 +18,7 @@ from . import functions
 from .functions import _divergence, kl
 from .generators import GENERATORS, Generator, generator
 from .laws import check_pair
+from .numeric import f_divergence_1d
 
 __all__ = ["chi2", "f_divergence", "hellinger", "renyi"]
 
@@ -98,8 +99,11 @@ def chi2(p, q):
     TypeError, ValueError
         As :func:`divergences.tv`.
     NotImplementedError
-        For a pair with no closed form: the numeric path does not yet decide whether
-        :math:`\int p^2/q` converges.
+        For a pair with no closed form in 3 or more dimensions, or in 2-D other than Gaussians and
+        mixtures (and those the cubature cannot decide or bound, :mod:`divergences.numeric.renyi_2d`);
+        in 1-D where the convergence of :math:`\int p^2/q` depends on tails the toolkit does not
+        know (most scipy.stats laws), naming the law, and for pairs within 1e-4 of the boundary of
+        finiteness.
 
     Notes
     -----
@@ -108,7 +112,11 @@ def chi2(p, q):
     The f-divergence of :math:`f(u) = (u - 1)^2` (``GENERATORS["pearson"]``); :math:`D_2` is the
     Rényi divergence of order 2 (:func:`renyi`). Closed forms: Gaussians in any dimension,
     finite laws, uniforms, exponentials with a common left end, lines; ``inf`` where the
-    supports say so.
+    supports say so. Other 1-D pairs: the numeric path of :func:`renyi` at order 2
+    (:mod:`divergences.numeric.renyi_1d`), which decides convergence from the supports and the
+    tail classes of the laws (Gaussian, exponential, bounded) and integrates
+    :math:`\int q\,(p/q - 1)^2` (relative error <= 1e-9, absolute 1e-11 below 1e-2); 2-D
+    Gaussian mixtures by cubature (:mod:`divergences.numeric.renyi_2d`, absolute error <= 1e-6).
 
     References
     ----------
@@ -152,8 +160,9 @@ def renyi(p, q, alpha):
     ValueError
         If ``alpha`` is not finite and > 0; as :func:`divergences.tv` for the laws.
     NotImplementedError
-        For a pair with no closed form when ``alpha > 1`` (the numeric path does not yet decide
-        whether the integral converges), and where :func:`divergences.tv` raises it.
+        Where :func:`divergences.tv` raises it; for ``alpha > 1``, also for a pair with no closed
+        form in 2-D, and in 1-D where the convergence depends on tails the toolkit does not know
+        (naming the law) or the pair lies within 1e-4 of the boundary of finiteness.
 
     Notes
     -----
@@ -161,8 +170,13 @@ def renyi(p, q, alpha):
     :math:`D_1 = KL`, :math:`D_2 = \ln(1 + \chi^2)` (:func:`chi2`) (van Erven and Harremoës 2014).
     Closed forms: Gaussians in any dimension (infinite unless
     :math:`\alpha\Sigma_q + (1 - \alpha)\Sigma_p` is positive definite), finite laws, uniforms,
-    exponentials with a common left end, lines; otherwise for orders in (0, 1) the 1-D
-    quadrature (<= 1e-9).
+    exponentials with a common left end, lines; otherwise the 1-D quadrature: for orders in
+    (0, 1) absolute error <= 1e-9; for orders above 1 (:mod:`divergences.numeric.renyi_1d`)
+    after deciding from the supports and tails whether the integral converges (exactly: a
+    Gaussian tail of P against one of Q converges iff
+    :math:`\alpha/\sigma_p^2 > (\alpha - 1)/\sigma_q^2` for their widest components, Gil et al.
+    2013, Table 2), relative error <= 1e-9 (absolute 1e-11 below 1e-2), values up to 1e7 nats
+    and more included.
 
     References
     ----------
@@ -222,9 +236,10 @@ def f_divergence(p, q, f):
         For an unknown name or a value of ``f`` of the wrong kind; for a plain callable where Q
         misses an atom of P (the value then needs :math:`f'(\infty)`: give a ``Generator``).
     NotImplementedError
-        For a generator other than the named ones between laws that are not both finite: whether
-        :math:`\int q f(p/q)` converges depends on f and on the tails, which the toolkit does not
-        decide for an arbitrary f.
+        For a generator other than the named ones between laws that are not both finite, unless it
+        is a ``Generator`` with finite ``at_zero`` and ``slope_at_infinity`` and the laws are 1-D:
+        whether :math:`\int q f(p/q)` converges depends on f and on the tails, which the toolkit
+        does not decide for an arbitrary f.
 
     Notes
     -----
@@ -234,7 +249,12 @@ def f_divergence(p, q, f):
     :func:`hellinger`, ``"jeffreys"`` KL(P || Q) + KL(Q || P), ``"js"`` :func:`divergences.js`,
     ``"gan"`` :math:`2\,JS - \ln 4` (Goodfellow et al. 2014, Theorem 1), ``"tv"``
     :func:`divergences.tv`. Other generators are summed exactly between finite laws, with
-    :math:`f(0)` where p = 0 < q and :math:`f'(\infty)` where q = 0 < p (Csiszár 1967).
+    :math:`f(0)` where p = 0 < q and :math:`f'(\infty)` where q = 0 < p (Csiszár 1967). A
+    :class:`~divergences.generators.Generator` with finite :math:`f(0)` and :math:`f'(\infty)` (of
+    bounded growth, :math:`|f(u)| \le a + bu`, so that the integral converges for every pair) is
+    also integrated between 1-D laws (:mod:`divergences.numeric.f_divergence_1d`, absolute error
+    <= 1e-9 max(1, |f(0)| + f'(inf))); a finite law against a continuous one gives
+    :math:`f(0) + f'(\infty)`.
 
     References
     ----------
@@ -278,10 +298,13 @@ def f_divergence(p, q, f):
 def _finite_sum(p, q, f):
     p, q = check_pair(p, q)
     if not (isinstance(p, DiscreteDistribution) and isinstance(q, DiscreteDistribution)):
+        bounded = isinstance(f, Generator) and math.isfinite(f.at_zero) and math.isfinite(f.slope_at_infinity)
+        if bounded and p.dim == 1:  # |f(u)| <= a + b u: the integral converges for every pair
+            return f_divergence_1d.evaluate(p, q, f.f, float(f.at_zero), float(f.slope_at_infinity))
         raise NotImplementedError(
             f"f_divergence with a generator other than the named ones is computed between finite laws only, "
-            f"not {type(p).__name__} and {type(q).__name__}: whether the integral of q f(p/q) converges depends "
-            "on f and on the tails"
+            f"not {type(p).__name__} and {type(q).__name__}, unless it is a Generator with finite f(0) and f'(inf) "
+            "and the laws are 1-D: whether the integral of q f(p/q) converges depends on f and on the tails"
         )
     fn = f.f if isinstance(f, Generator) else f
     x = np.union1d(p.atoms, q.atoms)

@@ -33,7 +33,8 @@ Method
   :math:`p(\log p - \log q)` and :math:`p(\log 2 - \log(1 + q/p))` with ``logaddexp``, so they
   stay finite where the densities underflow; so are the squared Hellinger integrand
   :math:`\tfrac12 q\,\mathrm{expm1}(\tfrac12\log(p/q))^2` and the two Rényi integrals
-  (:func:`renyi_parts`).
+  (:func:`renyi_parts`). Chi-squared and the Rényi divergence of order above 1 first decide
+  whether their integral converges: :mod:`divergences.numeric.renyi_1d`.
 
 Accuracy: absolute error below 1e-9 (relative 1e-12 for values above 1e3) for the toys and for
 scipy.stats laws with finite variance and bounded densities (the others are refused when
@@ -47,7 +48,7 @@ it (a divergent integral).
 import numpy as np
 from scipy import special
 
-from . import quadrature
+from . import quadrature, renyi_1d
 from .pairs import affine, check_resolution, separated, standardise
 from .panels import edges_and_window, row_edges, scale_of, tail_edges
 from .remainder import TOLERANCE, TailTooHeavy, remainders
@@ -83,14 +84,16 @@ def evaluate(name, ps, qs):
 def evaluate_many(names, ps, qs, alpha=None):
     """Several divergences for each pair; returns a dict ``name -> array of shape (B,)``.
 
-    ``alpha``: the order of ``"renyi"`` (between 0 and 1 on this path; see :func:`renyi_parts`).
+    ``alpha``: the order of ``"renyi"``: in (0, 1) from :func:`renyi_parts`; above 1, and
+    ``"chi2"``, from :mod:`divergences.numeric.renyi_1d`, which first decides whether the
+    integral converges.
     """
     ps, qs = list(ps), list(qs)
-    if "chi2" in names:
-        raise NotImplementedError(
-            f"chi2({ps[0]!r}, {qs[0]!r}) has no closed form, and the numeric path does not yet decide whether "
-            "the integral of p^2 / q converges (it depends on the tails)"
-        )
+    if "chi2" in names or ("renyi" in names and alpha is not None and alpha > 1.0):
+        # the integral of p^alpha q^(1 - alpha), alpha > 1, after deciding whether it converges
+        out = renyi_1d.evaluate(names, ps, qs, alpha)
+        rest = [n for n in names if n not in out]
+        return {**(evaluate_many(rest, ps, qs, alpha) if rest else {}), **out}
     if "renyi" in names:
         return _with_renyi(names, ps, qs, alpha)
     out = {name: np.full(len(ps), np.nan) for name in names}
@@ -266,9 +269,8 @@ def _with_renyi(names, ps, qs, alpha):
     """Rényi of order ``alpha`` in (0, 1) from its two integrals (:func:`renyi_parts`), and the rest."""
     if alpha is None or not 0.0 < alpha < 1.0:
         raise NotImplementedError(
-            f"the numeric path computes the Rényi divergence for orders in (0, 1), not alpha={alpha!r}: for "
-            "alpha > 1 whether the integral of p^alpha q^(1-alpha) converges depends on the tails, which it does not "
-            "yet decide"
+            f"the numeric path computes the Rényi divergence for orders in (0, 1) and above 1, not alpha={alpha!r} "
+            "(the order 1 is KL: divergences.renyi computes it so)"
         )
     for p, q in zip(ps, qs, strict=True):
         if separated(p, q):

@@ -59,8 +59,8 @@ def refusal(name, p, q):
     TV, KL and JS need Gaussians or Gaussian mixtures (laws that describe themselves with
     ``as_mixture``); W1 also takes :class:`toys.ShiftedLine`.
     """
-    if name not in ("tv", "kl", "js", "w1", "hellinger"):
-        return f"the 2-D numeric path computes tv, kl, js, hellinger and w1, not {name}"
+    if name not in ("tv", "kl", "js", "w1", "hellinger", "chi2", "renyi"):
+        return f"the 2-D numeric path computes tv, kl, js, hellinger, chi2, renyi and w1, not {name}"
     kinds = (ShiftedLine,) if name == "w1" else ()
     for d in (p, q):
         if not (hasattr(d, "as_mixture") or isinstance(d, kinds)):
@@ -69,16 +69,18 @@ def refusal(name, p, q):
     return None
 
 
-def evaluate(name, p, q, max_points=transport_2d.MAX_POINTS):
-    """Divergence ``name`` between two 2-D laws by cubature (TV, KL, JS) or transport (W1).
+def evaluate(name, p, q, max_points=transport_2d.MAX_POINTS, alpha=None):
+    """Divergence ``name`` between two 2-D laws by cubature (TV, KL, JS, chi2, Rényi) or transport (W1).
 
     Parameters
     ----------
-    name : {"tv", "kl", "js", "w1"}
+    name : {"tv", "kl", "js", "hellinger", "chi2", "renyi", "w1"}
     p, q : toys
-        Gaussians or Gaussian mixtures for TV, KL and JS; these or :class:`toys.ShiftedLine` for W1.
+        Gaussians or Gaussian mixtures; these or :class:`toys.ShiftedLine` for W1.
     max_points : int
         Size of each discretisation for W1 (cost of the transport grows like its cube).
+    alpha : float, optional
+        The order of ``"renyi"`` (:mod:`divergences.numeric.renyi_2d`, which also computes chi2).
 
     Returns
     -------
@@ -96,6 +98,8 @@ def evaluate(name, p, q, max_points=transport_2d.MAX_POINTS):
         raise NotImplementedError(reason)
     if name == "w1":
         return transport_2d.w1(p, q, max_points)
+    if name in ("chi2", "renyi"):
+        return _renyi(name, p, q, alpha)
     mix_p, mix_q = components_2d.components(p), components_2d.components(q)
     apart = _separated(mix_p, mix_q)
     if apart and name in ("tv", "hellinger"):
@@ -119,6 +123,20 @@ def evaluate(name, p, q, max_points=transport_2d.MAX_POINTS):
 
     value = float(quadrature.adaptive(inner, quadrature.panels_from_edges([xedges]), 1, **OUTER_TOL)[0])
     return float(np.clip(value, *RANGES[name]))
+
+
+def _renyi(name, p, q, alpha):
+    from . import renyi_2d  # it uses this module's cubature: import late
+
+    if name == "chi2":
+        with np.errstate(over="ignore"):
+            return float(np.expm1(renyi_2d.log_integral(p, q, 2.0)))
+    if alpha is None or alpha == 1.0:
+        raise NotImplementedError(
+            f"renyi({p!r}, {q!r}): the 2-D cubature of the Rényi divergence needs an order alpha other than 1, and "
+            f"was given alpha={alpha!r}"
+        )
+    return max(renyi_2d.log_integral(p, q, alpha) / (alpha - 1.0), 0.0)
 
 
 # -- coordinates ----------------------------------------------------------------------------
