@@ -132,7 +132,7 @@ def _numeric(out, pending, ps, qs, params):
                 continue
             _check_numeric(name, p, q)
             a, b = (q, p) if quantity.swapped else (p, q)
-            out[name][i] = two_d.evaluate(quantity.registry.name, a, b)
+            out[name][i] = two_d.evaluate(quantity.registry.name, a, b, **{k: params[k] for k in quantity.params})
 
 
 def _check_numeric(name, p, q):
