@@ -253,7 +253,7 @@ def f_divergence(p, q, f):
     :class:`~divergences.generators.Generator` with finite :math:`f(0)` and :math:`f'(\infty)` (of
     bounded growth, :math:`|f(u)| \le a + bu`, so that the integral converges for every pair) is
     also integrated between 1-D laws (:mod:`divergences.numeric.f_divergence_1d`, absolute error
-    <= 1e-9 max(1, |f(0)| + f'(inf))); a finite law against a continuous one gives
+    <= 1e-9 max(1, abs(f(0)) + f'(inf))); a finite law against a continuous one gives
     :math:`f(0) + f'(\infty)`.
 
     References

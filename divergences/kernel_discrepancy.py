@@ -18,7 +18,7 @@ KERNELS = ("gaussian",)
 
 
 def check_kernel(kernel, bandwidth):
-    """``(kernel, bandwidth)`` checked: a name of :data:`KERNELS` and a finite float > 0."""
+    """``(kernel, bandwidth)`` checked: a name of ``KERNELS`` and a finite float > 0."""
     if kernel not in KERNELS:
         raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
     if isinstance(bandwidth, bool) or not isinstance(bandwidth, numbers.Real):
@@ -50,7 +50,7 @@ def mmd(p, q, *, kernel="gaussian", bandwidth):
     Raises
     ------
     ValueError
-        If ``kernel`` is not in :data:`KERNELS`, ``bandwidth`` is not finite and > 0; as
+        If ``kernel`` is not in ``KERNELS``, ``bandwidth`` is not finite and > 0; as
         :func:`divergences.tv` for the laws.
     TypeError
         If ``bandwidth`` is not a real number; as :func:`divergences.tv` for the laws.

@@ -1,7 +1,7 @@
 r"""The atlas: every divergence of the toolkit on the same pairs of laws, side by side.
 
 :func:`atlas` evaluates a set of divergences (by default all of them: the lecture's five and the
-atlas's six) on a set of named pairs (by default :data:`LECTURE_PAIRS`, the pairs of the lecture)
+atlas's six) on a set of named pairs (by default :data:`divergences.tables.LECTURE_PAIRS`, the pairs of the lecture)
 through the one evaluator of the scalar functions, and keeps with each value how it was
 computed: a closed form, the 1-D quadrature, the 2-D cubature or transport, or no value and the
 reason (a pair no path covers). ``inf`` is a value, not a failure: KL between laws whose
@@ -135,10 +135,10 @@ def atlas(pairs=None, names=ATLAS_NAMES, *, alpha=2.0, kernel="gaussian", bandwi
     ----------
     pairs : sequence of (str, law, law), or dict of str to (law, law), optional
         Labelled pairs ``(label, p, q)``, p the data and q the model (toys or frozen scipy.stats
-        laws, of one dimension per pair); by default :data:`LECTURE_PAIRS`.
+        laws, of one dimension per pair); by default :data:`divergences.tables.LECTURE_PAIRS`.
     names : sequence of str, optional
         Divergences, keys of :data:`divergences.evaluate.QUANTITIES`; by default
-        :data:`ATLAS_NAMES`, all of them.
+        :data:`divergences.tables.ATLAS_NAMES`, all of them.
     alpha : float, optional
         The order of ``"renyi"`` (default 2, where :math:`D_2 = \ln(1 + \chi^2)`).
     kernel, bandwidth : optional

@@ -47,7 +47,7 @@ def figure_one(thetas, sigmas=(None, 0.2, 0.05), names=ATLAS_NAMES):
         Noise widths; None is the parallel lines themselves (:class:`toys.ShiftedLine`), a float
         the smoothed lines (:class:`toys.SmoothedLine`).
     names : sequence of str
-        Divergences (Rényi of order :data:`ALPHA`, MMD of bandwidth :data:`BANDWIDTH`).
+        Divergences (Rényi of order ``ALPHA``, MMD of bandwidth ``BANDWIDTH``, constants of this module).
 
     Returns
     -------
