@@ -1,7 +1,7 @@
 r"""The Dirac-GAN of Mescheder, Geiger and Nowozin (2018): its gradient field and its Jacobian.
 
 The data are a point mass at 0, the generator a point mass at :math:`\theta`, the critic linear,
-:math:`D(x) = \psi x`. The paper's objective [1]_ (Sec. 2, Eq. 1) is
+:math:`D(x) = \psi x`. The paper's objective [1]_ (Sec. 2) is
 :math:`L(\theta, \psi) = E_Q[h(D(x))] + E_P[h(-D(x))]`, here :math:`L = h(\psi\theta) + h(0)`, with
 :math:`h(t) = -\log(1 + e^{-t})` for the GAN and :math:`h(t) = t` for the WGAN: the critic *ascends*
 L (its score is high on the fakes), the generator descends it. Training follows the field
@@ -18,20 +18,22 @@ Every objective here is a function of :math:`s = \psi x` through three scalar fu
 critic's terms ``r(s)`` on the data and ``a(s)`` on the fakes, and the generator's term ``l(s)``;
 the field and its Jacobian are expectations of their first two derivatives. Instance noise blurs
 both points with :math:`N(0, \sigma^2)`; its expectations are Gauss-Hermite sums of ``nodes``
-points (exact for polynomials of degree < 2 nodes; for the smooth terms here, agreement with an
-adaptive quadrature to about 1e-12; the Pearson conjugate has a kink, where the sum is good to
-about 1e-6).
+points (exact for polynomials of degree < 2 nodes). Against an adaptive quadrature, with the
+default 128 nodes: within 1e-13 for :math:`|\psi|\sigma \le 1`, 3e-8 at 2 and 1e-4 at 4 (the
+tv activation, the worst of the smooth terms); the Pearson conjugate has a kink, where the sum
+is good to 1e-5 for :math:`|\psi|\sigma \le 1` and 1e-4 beyond.
 
 References
 ----------
 .. [1] L. Mescheder, A. Geiger, S. Nowozin, "Which Training Methods for GANs do actually
-   Converge?", ICML 2018 (arXiv:1801.04406), Sec. 2 (the Dirac-GAN) and Sec. 3-4 (regularisers).
+   Converge?", ICML 2018 (arXiv:1801.04406), Sec. 2 (the Dirac-GAN), Sec. 3-4 (regularisers).
 .. [2] S. Nowozin, B. Cseke, R. Tomioka, "f-GAN: Training Generative Neural Samplers using
-   Variational Divergence Minimization", NeurIPS 2016, Eq. 6 and Table 2.
-.. [3] L. Mescheder, S. Nowozin, A. Geiger, "The Numerics of GANs", NeurIPS 2017, Sec. 3
-   (consensus optimisation).
+   Variational Divergence Minimization", NeurIPS 2016, Sec. 2 and Table 2.
+.. [3] L. Mescheder, S. Nowozin, A. Geiger, "The Numerics of GANs", NeurIPS 2017 (consensus
+   optimisation).
 """
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,7 +50,7 @@ OBJECTIVES = ("gan", "nsgan", "wgan", "wgan-gp", "f-gan")
 #: The regularisers by name (None: none).
 REGULARIZERS = (None, "r1", "r2", "instance_noise", "consensus")
 #: Default number of Gauss-Hermite nodes for the expectations over instance noise.
-NODES = 64
+NODES = 128
 _LOG2 = np.log(2.0)
 
 
@@ -93,19 +95,17 @@ def _logistic(scale, shift=0.0):
     return term
 
 
-def _half_tanh(s):
+def _half_tanh(s):  # tv: the activation, and the conjugate (the identity on its range) of it
     t = np.tanh(s)
     return 0.5 * t, 0.5 * (1.0 - t * t), -t * (1.0 - t * t)
 
 
-def _pearson_phi(s):
-    # f*(t) = t^2/4 + t for t >= -2 and -1 below (divergences.generators), with g(s) = s
+def _pearson_phi(s):  # f*(t) = t^2/4 + t for t >= -2 and -1 below (divergences.generators), g(s) = s
     above = s >= -2.0
     return np.where(above, 0.25 * s * s + s, -1.0), np.where(above, 0.5 * s + 1.0, 0.0), np.where(above, 0.5, 0.0)
 
 
-def _jeffreys_phi(s):
-    # f*(t) = W + 1/W + t - 2 with W = omega(1 - t) (Wright's omega); d/dt = 1/W, d2/dt2 = 1/(W (1 + W))
+def _jeffreys_phi(s):  # f*(t) = W + 1/W + t - 2, W = omega(1 - t) (Wright's omega); f*' = 1/W
     w = special.wrightomega(1.0 - s).real
     return w + 1.0 / w + s - 2.0, 1.0 / w, 1.0 / (w * (1.0 + w))
 
@@ -172,11 +172,19 @@ def _game(objective, f=None, regularizer=None, gamma=None, sigma=None, g0=None, 
     g0 = _non_negative("g0", 1.0 if g0 is None else g0) if objective == "wgan-gp" else 0.0
     if regularizer == "instance_noise":
         sigma = validation.positive_scalar("sigma", 1.0 if sigma is None else sigma)
-        x, w = np.polynomial.hermite_e.hermegauss(validation.positive_int("nodes", NODES if nodes is None else nodes))
-        w = w / w.sum()
+        x, w = _hermite(validation.positive_int("nodes", NODES if nodes is None else nodes))
     else:
         sigma, x, w = 0.0, np.zeros(1), np.ones(1)
     return _Game(real, fake, loss, gamma, g0, regularizer == "consensus", sigma, x, w)
+
+
+@functools.lru_cache(maxsize=8)
+def _hermite(n):
+    """Gauss-Hermite nodes and weights for E f(Z), Z ~ N(0, 1): read-only arrays (cached)."""
+    x, w = np.polynomial.hermite_e.hermegauss(n)
+    w = w / w.sum()
+    x.flags.writeable = w.flags.writeable = False
+    return x, w
 
 
 def _only(name, value, applies, where):
@@ -192,8 +200,7 @@ def _non_negative(name, value):
 
 
 def _points(theta, psi):
-    theta, psi = validation.real_array("theta", theta), validation.real_array("psi", psi)
-    return np.broadcast_arrays(theta, psi)
+    return np.broadcast_arrays(validation.real_array("theta", theta), validation.real_array("psi", psi))
 
 
 # -- the game ---------------------------------------------------------------------------------
