@@ -9,10 +9,8 @@ L (its score is high on the fakes), the generator descends it. Training follows 
 .. math:: v(\theta, \psi) = \bigl(-\partial_\theta G(\theta, \psi),\; \partial_\psi V(\theta, \psi)\bigr)
 
 with V the critic's value (L minus a penalty) and G the generator's loss (L itself, or the
-non-saturating :math:`-h(-\psi\theta)`). The f-GANs (Nowozin et al. 2016 [2]_) take the critic's
-value :math:`E_P[g(\psi x)] - E_Q[f^*(g(\psi x))]`, g the output activation of
-:mod:`divergences.generators`; with their sign convention (a score high on the data) the f-GAN of
-the ``"gan"`` generator at :math:`\psi` is the paper's GAN at :math:`-\psi`.
+non-saturating :math:`-h(-\psi\theta)`). The f-GANs [2]_ value :math:`E_P[g(\psi x)] -
+E_Q[f^*(g(\psi x))]`, g the activation of :mod:`divergences.generators` (a score high on the data).
 
 Every objective here is a function of :math:`s = \psi x` through three scalar functions: the
 critic's terms ``r(s)`` on the data and ``a(s)`` on the fakes, and the generator's term ``l(s)``;
@@ -141,8 +139,10 @@ class _Game:
     weights: np.ndarray  # their weights, summing to 1, (K,)
 
 
-def _game(objective, f=None, regularizer=None, gamma=None, sigma=None, g0=None, nodes=None):
+def _game(objective, f=None, regularizer=None, gamma=None, sigma=None, g0=None, nodes=None, **unknown):
     """Validate the options of ``objective`` and return its :class:`_Game`."""
+    if unknown:
+        raise TypeError(f"unknown option(s) {sorted(unknown)}: the options are f, regularizer, gamma, sigma, g0, nodes")
     if not isinstance(objective, str) or objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
     if not (regularizer is None or isinstance(regularizer, str)) or regularizer not in REGULARIZERS:

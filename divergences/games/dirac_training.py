@@ -257,7 +257,8 @@ def flow(objective, theta0, psi0, t_end, *, points=101, clip=None, rtol=1e-10, a
         For ``"wgan"``: the projected flow, :math:`\dot\psi = 0` while :math:`|\psi| = c` and v
         points outwards.
     rtol, atol : float
-        The solver's tolerances (relative, absolute) per unit time.
+        The solver's tolerances (relative, absolute) per unit time. A field that jumps (wgan-gp
+        across :math:`\psi = 0`, the clip's boundary) makes the solver take short steps there.
 
     Returns
     -------

@@ -317,6 +317,8 @@ def test_shapes_broadcast():
         (lambda: simultaneous_gd("gan", 0.0, 0.0, 0.1, 3, clip=0.1), ValueError, ["clip", "wgan"]),
         (lambda: flow("gan", 0.0, 0.0, 0.0), ValueError, ["t_end", "> 0"]),
         (lambda: update_eigenvalues("gan", 0.1, method="newton"), ValueError, ["method", "'newton'"]),
+        (lambda: vector_field("gan", 0.0, 0.0, sigm=1.0), TypeError, ["option", "'sigm'", "sigma"]),
+        (lambda: update_eigenvalues("wgan", 0.1, clip=0.1), TypeError, ["option", "'clip'"]),
     ],
 )
 def test_bad_input_is_refused_with_a_message_naming_it(call, error, words):
