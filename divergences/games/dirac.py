@@ -8,18 +8,17 @@ L (its score is high on the fakes), the generator descends it. Training follows 
 
 .. math:: v(\theta, \psi) = \bigl(-\partial_\theta G(\theta, \psi),\; \partial_\psi V(\theta, \psi)\bigr)
 
-with V the critic's value (L minus a penalty) and G the generator's loss (L itself, or the
-non-saturating :math:`-h(-\psi\theta)`). The f-GANs [2]_ value :math:`E_P[g(\psi x)] -
-E_Q[f^*(g(\psi x))]`, g the activation of :mod:`divergences.generators` (a score high on the data).
+with V the critic's value (L minus a penalty) and G the generator's loss (the part of L that
+depends on :math:`\theta`, or the non-saturating :math:`-h(-\psi\theta)`). The f-GANs [2]_ value
+:math:`E_P[g(\psi x)] - E_Q[f^*(g(\psi x))]`, g the activation of :mod:`divergences.generators`.
 
-Every objective here is a function of :math:`s = \psi x` through three scalar functions: the
-critic's terms ``r(s)`` on the data and ``a(s)`` on the fakes, and the generator's term ``l(s)``;
-the field and its Jacobian are expectations of their first two derivatives. Instance noise blurs
-both points with :math:`N(0, \sigma^2)`; its expectations are Gauss-Hermite sums of ``nodes``
-points (exact for polynomials of degree < 2 nodes). Against an adaptive quadrature, with the
-default 128 nodes: within 1e-13 for :math:`|\psi|\sigma \le 1`, 3e-8 at 2 and 1e-4 at 4 (the
-tv activation, the worst of the smooth terms); the Pearson conjugate has a kink, where the sum
-is good to 1e-5 for :math:`|\psi|\sigma \le 1` and 1e-4 beyond.
+Each objective is a function of :math:`s = \psi x` through the critic's terms ``r(s)`` (data),
+``a(s)`` (fakes) and the generator's ``l(s)``; the field and its Jacobian are expectations of their
+first two derivatives. Instance noise blurs both points with :math:`N(0, \sigma^2)`; the
+expectations are Gauss-Hermite sums of ``nodes`` points. Against an adaptive quadrature, with the
+default 128 nodes: within 1e-13 for :math:`|\psi|\sigma \le 1`, 3e-8 at 2 and 1e-4 at 4 (the tv
+activation, the worst of the smooth terms); the Pearson conjugate has a kink, where the sum is good
+to 1e-5 for :math:`|\psi|\sigma \le 1` and 1e-4 beyond.
 
 References
 ----------
@@ -343,7 +342,8 @@ def jacobian(objective, theta, psi, **options):
     Returns
     -------
     ndarray, shape (2, 2, ...)
-        :math:`J_{ij} = \partial v_i / \partial x_j` with :math:`x = (\theta, \psi)`.
+        :math:`J_{ij} = \partial v_i / \partial x_j` with :math:`x = (\theta, \psi)`; for wgan-gp
+        with :math:`g_0 > 0` at :math:`\psi = 0`, where v jumps, the derivative on either side.
 
     Raises
     ------
