@@ -294,7 +294,7 @@ def vector_field(objective, theta, psi, **options):
         The points (broadcast together).
     **options
         As in :func:`payoffs`; ``regularizer="consensus"`` (with ``gamma``, default 1) returns
-        :math:`v - \gamma\,\nabla\tfrac12\|v\|^2 = v - \gamma J^\top v` [3]_.
+        :math:`v - \gamma\,\nabla\tfrac12\|v\|^2 = v - \gamma J^\top v` (Mescheder, Nowozin and Geiger 2017).
 
     Returns
     -------
@@ -310,7 +310,7 @@ def vector_field(objective, theta, psi, **options):
     Notes
     -----
     Without noise, :math:`v = (-\psi\, l'(\psi\theta),\; \theta\, a'(\psi\theta) - R'(\psi))`; for
-    the GAN :math:`v = (-\psi h'(\psi\theta), \theta h'(\psi\theta))` [1]_.
+    the GAN :math:`v = (-\psi h'(\psi\theta), \theta h'(\psi\theta))` (Mescheder, Geiger and Nowozin 2018, Sec. 2).
 
     Examples
     --------
