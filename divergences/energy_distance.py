@@ -28,7 +28,9 @@ def energy(p, q):
     NotImplementedError
         If no closed form applies and the pair is not one the numeric path covers: in 2-D, pairs
         other than Gaussians and Gaussian mixtures, or two lines (:class:`toys.ShiftedLine`,
-        :class:`toys.SmoothedLine`); in 3 or more dimensions, every pair without a closed form.
+        :class:`toys.SmoothedLine`); in 3 or more dimensions, every pair without a closed form;
+        and for a scipy.stats law of infinite variance (``t(1.5)``), which the 1-D numeric path
+        refuses for every divergence, although the energy distance needs only first moments.
 
     Notes
     -----

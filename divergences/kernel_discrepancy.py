@@ -55,7 +55,11 @@ def mmd(p, q, *, kernel="gaussian", bandwidth):
     TypeError
         If ``bandwidth`` is not a real number; as :func:`divergences.tv` for the laws.
     NotImplementedError
-        For a pair with no closed form in 2 or more dimensions (every pair of 2-D toys has one).
+        For a pair with no closed form in 2 or more dimensions (every pair of 2-D toys has one);
+        in 1-D, for laws whose scales differ by more than a factor 1e12 or that lie too far from
+        the origin for their scale (as the other 1-D quadratures), and for a scipy.stats law whose
+        window (all but 1e-30 of its mass) spans more than ``MAX_PIECES`` (200,000) bandwidths of
+        :mod:`divergences.numeric.mmd` (heavy tails with a small bandwidth: ``t(3)`` at h = 0.5).
 
     Notes
     -----

@@ -17,7 +17,7 @@ is written as a sum of terms of one sign where it can be, and otherwise says wha
   order 1/2 and applying Kummer's transformation gives
   :math:`E\|\Delta + SZ\| = S\kappa_d\,{}_1F_1(-\tfrac12; \tfrac d2; -\tfrac{r^2}{2})`,
   :math:`\kappa_d = E\|Z\| = \sqrt2\,\Gamma(\tfrac{d+1}2)/\Gamma(\tfrac d2)` (the raw moments of
-  the noncentral chi-squared law, e.g. Weisstein, MathWorld, eq. 8, at n = 1/2). As in 1-D,
+  the noncentral chi-squared law, Johnson, Kotz and Balakrishnan 1995, Ch. 29, at order 1/2). As in 1-D,
   :math:`\mathcal E = \sqrt2\kappa_d\frac{(\sigma_p - \sigma_q)^2}{\sqrt2 S + \sigma_p + \sigma_q}
   + 2S\kappa_d\,[{}_1F_1(\dots) - 1]`, the bracket summed as its series below
   :math:`r^2/2 = 1`.
@@ -49,7 +49,9 @@ References
 .. [3] S. S. Vallender, "Calculation of the Wasserstein distance between probability
    distributions on the line", Theory Probab. Appl. 18 (1974).
 .. [4] M. Arjovsky, S. Chintala, L. Bottou, "Wasserstein GAN", ICML 2017, Example 1.
-.. [5] E. W. Weisstein, "Noncentral Chi-Squared Distribution", MathWorld, eq. (8).
+.. [5] N. L. Johnson, S. Kotz, N. Balakrishnan, *Continuous Univariate Distributions*, Vol. 2,
+   2nd ed., Wiley 1995, Ch. 29 (noncentral chi-squared distributions; checked in the tests
+   against ``scipy.stats.ncx2``).
 """
 
 import math

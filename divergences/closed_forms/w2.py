@@ -44,7 +44,7 @@ import numpy as np
 from scipy import special
 from scipy.optimize import elementwise
 
-from toys import Exponential, Gaussian, ShiftedLine, SmoothedLine, Uniform
+from toys import Exponential, Gaussian, GaussianMixture, ShiftedLine, SmoothedLine, Uniform
 from toys.base import ContinuousDistribution, DiscreteDistribution
 
 from ..numeric.w2 import w2_rows
@@ -71,6 +71,25 @@ def w2_gaussians(p, q):
 @register("w2", Gaussian, Gaussian)
 def _w2_gaussian(p, q):
     return w2_gaussians(p, q)
+
+
+@register("w2", GaussianMixture, GaussianMixture)
+@register("w2", GaussianMixture, Gaussian)
+def _w2_single_components(p, q):
+    """Mixtures of one component (of positive weight) are Gaussians: the closed form, not transport."""
+    a, b = _as_gaussian(p), _as_gaussian(q)
+    return NotImplemented if a is None or b is None else w2_gaussians(a, b)
+
+
+def _as_gaussian(d):
+    if isinstance(d, Gaussian):
+        return d
+    w, m, c = d.as_mixture()
+    keep = np.flatnonzero(w > 0)
+    if keep.size != 1:
+        return None
+    k = keep[0]
+    return Gaussian(float(m[k, 0]), math.sqrt(float(c[k, 0, 0]))) if d.dim == 1 else Gaussian(mean=m[k], cov=c[k])
 
 
 @register("w2", Uniform, Uniform)

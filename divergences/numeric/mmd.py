@@ -49,7 +49,7 @@ from . import quadrature
 from .pairs import MAX_SCALE_RATIO, affine, check_resolution, windows
 from .panels import OFFSETS, edges_and_window, scale_of
 
-__all__ = ["density_rule", "evaluate", "method", "smoothed_density"]
+__all__ = ["MAX_PIECES", "density_rule", "evaluate", "method", "smoothed_density"]
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 #: Half-width, in units of tau, beyond which the smoothing density is taken as 0 (exp(-72) < 1e-31).
@@ -58,6 +58,8 @@ _REACH = 12.0
 _BLOCK = 256
 _BUDGET = 1_000_000
 _DROPPED = 1e-17
+#: The most quadrature pieces (of 21 nodes each) a law's window is cut into; beyond it the pair is refused.
+MAX_PIECES = 200_000
 _FAR = 16.0  # a pair's window is far from the origin beyond this many widths (as pairs.standardise)
 
 
@@ -199,7 +201,14 @@ def density_rule(law, tau):
     light = np.argsort(mass)
     heavy = np.sort(light[np.cumsum(np.abs(mass[light])) >= _DROPPED])
     a, b = a[heavy], b[heavy]
-    pieces = np.maximum(1, np.ceil((b - a) / tau)).astype(int)
+    pieces = np.maximum(1, np.ceil((b - a) / tau))
+    if pieces.sum() > MAX_PIECES:  # checked before allocating: heavy tails make the window wide
+        raise NotImplementedError(
+            f"mmd with {law!r}: its window ({lo:.3g} to {hi:.3g} in the pair's coordinates, where the bandwidth is "
+            f"{tau * math.sqrt(2.0):.3g}) needs {pieces.sum():.3g} quadrature pieces of the kernel's width, more than "
+            f"{MAX_PIECES:,}; use a larger bandwidth, or estimate the MMD from samples with divergences.empirical.mmd"
+        )
+    pieces = pieces.astype(int)
     start = np.repeat(a, pieces) + np.repeat((b - a) / pieces, pieces) * _ranks(pieces)
     width = np.repeat((b - a) / pieces, pieces)
     x, half = quadrature.nodes(start, start + width)

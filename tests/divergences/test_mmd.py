@@ -358,3 +358,10 @@ def test_curves_give_the_scalar_values():
 def test_bad_kernel_or_bandwidth_is_refused(kwargs, error, match):
     with pytest.raises(error, match=match):
         mmd(Gaussian(), Gaussian(1.0), **kwargs)
+
+
+def test_a_window_too_wide_for_the_bandwidth_is_refused_before_allocating():
+    # t(3) keeps 1e-30 of its mass beyond 1e10: cutting that window into pieces of the kernel's width
+    # would need gigabytes; the path refuses it, naming the law, before any allocation
+    with pytest.raises(NotImplementedError, match=r"t\(3.*quadrature pieces.*divergences.empirical.mmd"):
+        mmd(stats.t(3), stats.norm(0, 1.3), bandwidth=0.05)

@@ -335,3 +335,17 @@ def test_bad_input_and_refusals():
     assert method("w2", Gaussian([0.0, 0.0, 0.0]), Gaussian([1.0, 0.0, 0.0])) == "closed form"
     with pytest.raises(TailTooHeavy, match="expit"):  # a second moment that is finite, but barely
         w2(stats.t(2.05), Gaussian())
+
+
+def test_mixtures_of_one_component_are_gaussians_not_transport():
+    # a one-component mixture is a Gaussian: the Bures closed form applies (the transport path's
+    # absolute error would swamp the value of nearly equal laws)
+    cov = np.array([[1.0, 0.5], [0.5, 2.0]])
+    a = GaussianMixture([1.0], [[0.0, 0.0]], covs=[cov])
+    b = GaussianMixture([1.0], [[0.0, 0.0]], covs=[cov * 1.0001])
+    g, h = Gaussian(mean=[0.0, 0.0], cov=cov), Gaussian(mean=[0.0, 0.0], cov=cov * 1.0001)
+    assert method("w2", a, b) == "closed form"
+    assert w2(a, b) == w2(g, h) == w2(a, h) == w2(h, a)
+    assert w2(GaussianMixture([1.0], [0.5], stds=[2.0]), Gaussian(0.0, 1.0)) == math.hypot(0.5, 1.0)
+    # two components: transport
+    assert method("w2", GaussianMixture([0.5, 0.5], [[0.0, 0.0], [1.0, 1.0]], covs=[cov, cov]), a) == "transport"
