@@ -202,8 +202,10 @@ def _hellinger():
 def _jeffreys():
     def conjugate(t):
         # u* solves log u + 1 - 1/u = t, i.e. u* = 1 / W(e^(1 - t)); W(e^x) is Wright's omega(x).
+        # f*(t) = w + 1/w + t - 2 with w = W(e^(1 - t)); w + log w = 1 - t turns it into
+        # 1/w - log w - 1, which does not cancel for t << 0 (w + t did: 6e-6 of a D_f lost).
         w = special.wrightomega(1.0 - np.asarray(t, float)).real
-        return w + 1.0 / w + np.asarray(t, float) - 2.0
+        return 1.0 / w - np.log(w) - 1.0
 
     return Generator(
         "jeffreys",
