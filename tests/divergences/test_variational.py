@@ -32,6 +32,7 @@ PAIRS = {
     "mixture-equal-widths": (toys.GaussianMixture([0.3, 0.7], [-1.0, 1.0], stds=[1.0, 1.0]), toys.Gaussian(0.5, 1.0)),
 }
 TOLERANCE = 1e-8
+N01 = toys.Gaussian(0.0, 1.0)
 
 
 def _window(p, q):
@@ -124,10 +125,10 @@ def test_inverse_activations_invert_the_activations():
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda: optimal_critic(toys.Bernoulli(0.3), toys.Gaussian(), "kl"), TypeError, r"p must be a toy with a density"),
-        (lambda: optimal_critic(toys.Gaussian(), toys.Gaussian([0, 0]), "kl"), ValueError, r"same dimension, got 1 and 2"),
-        (lambda: optimal_critic(toys.Gaussian(), toys.Gaussian(), "chi"), ValueError, r"f must be one of .*'chi'"),
-        (lambda: optimal_critic(toys.Gaussian(), toys.Gaussian(), "kl", raw=1), TypeError, r"raw must be True or False"),
+        (lambda: optimal_critic(toys.Bernoulli(0.3), N01, "kl"), TypeError, r"p must be a toy with a density"),
+        (lambda: optimal_critic(N01, toys.Gaussian([0, 0]), "kl"), ValueError, r"same dimension, got 1 and 2"),
+        (lambda: optimal_critic(N01, N01, "chi"), ValueError, r"f must be one of .*'chi'"),
+        (lambda: optimal_critic(N01, N01, "kl", raw=1), TypeError, r"raw must be True or False"),
     ],
 )
 def test_bad_input(call, error, match):
