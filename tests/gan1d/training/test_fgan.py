@@ -141,9 +141,8 @@ def test_lsgan_divergence_refuses_laws_it_cannot_mix():
 # -- TrainConfig -----------------------------------------------------------------------------------
 def test_fgan_defaults_and_f():
     config = gan1d.TrainConfig(loss="f-gan", f="hellinger")
-    assert (config.optimizer, config.lr_d, config.lr_g, config.betas, config.n_critic) == (
-        "adam", 2e-4, 2e-4, (0.5, 0.999), 1
-    )
+    settings = (config.optimizer, config.lr_d, config.lr_g, config.betas, config.n_critic)
+    assert settings == ("adam", 2e-4, 2e-4, (0.5, 0.999), 1)
     assert config.f == "hellinger" and gan1d.TrainConfig.from_dict(config.to_dict()) == config
     assert gan1d.TrainConfig(loss="lsgan").n_critic == 1
 
