@@ -94,7 +94,9 @@ def lsgan_divergence(p, q):
     :func:`divergences.chi2` it is :math:`\chi^2(2Q\,\|\,P + Q) = 2\chi^2(Q\,\|\,M)`, and
     :math:`C(G) = \chi^2(Q\,\|\,M) = \chi^2(P\,\|\,M)`. The discriminator's own loss at
     :math:`D^*` is :math:`2\int pq/(p + q) = 1 - \chi^2(Q\,\|\,M)`, so ``1 - d_loss`` estimates the same
-    value, from below for any D (the tests check both by quadrature).
+    value, from below for any D (the tests check both by quadrature). The paper's other choice,
+    c = b, gives :math:`C(G) = \tfrac{(b - a)^2}{4}(1 + \chi^2(Q\,\|\,M))`: the same divergence up to
+    an affine map; only a = -1, b = 1, c = 0 is implemented.
 
     References
     ----------

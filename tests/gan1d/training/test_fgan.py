@@ -115,6 +115,9 @@ def test_lsgan_estimate_at_the_optimal_discriminator(p, q):
     paper = _quad(lambda x: (2 * dens(x)[1] - sum(dens(x))) ** 2 / sum(dens(x)) if sum(dens(x)) > 0 else 0.0)
     assert paper == pytest.approx(2 * exact, abs=1e-9)
     assert divergences.chi2(p, m) == pytest.approx(exact, abs=1e-9)
+    # with c = b instead (a = 0, b = c = 1): 2 C(G) = int q^2 / (p + q) = (1 + chi2(Q || M)) / 2
+    other = _quad(lambda x: dens(x)[1] ** 2 / sum(dens(x)) if sum(dens(x)) > 0 else 0.0)
+    assert other == pytest.approx(0.5 * (1.0 + exact), abs=1e-9)
     # any other discriminator estimates less
     assert 1.0 - d_loss(lambda x: d_star(x) + 0.2 * math.sin(x)) < exact - 1e-3
 
