@@ -201,3 +201,13 @@ def test_gan_columns_unchanged():
     run = gan1d.train(toys.Gaussian(0.0, 1.0), loss="gan", steps=2, generator=gan1d.LocationScale(1.0, 1.0),
                       discriminator=SMALL, eval_every=1, eval_samples=50)  # fmt: skip
     assert "exact" not in run.history and "js" in run.history
+
+
+def test_critic_sweep_compares_an_f_gan_with_its_exact_divergence():
+    reference, thetas = toys.Gaussian(0.0, 1.0), [0.5, 2.0]
+    r = gan1d.critic_sweep("f-gan", lambda t: toys.Gaussian(t, 1.0), reference, thetas, steps=3, f="hellinger",
+                           n_eval=64, discriminator=SMALL)  # fmt: skip
+    assert r.divergence == "hellinger"
+    expected = [divergences.hellinger(reference, toys.Gaussian(t, 1.0)) for t in thetas]
+    np.testing.assert_allclose(r.exact, expected, rtol=1e-12)  # 1 - exp(-theta^2 / 8)
+    np.testing.assert_allclose(r.exact, 1.0 - np.exp(-np.square(thetas) / 8.0), rtol=1e-12)
