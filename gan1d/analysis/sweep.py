@@ -47,8 +47,8 @@ class SweepResult:
         for WGANs, to ``grad / 2`` for the minimax GAN.
     exact, exact_grad : ndarray, shape (T,)
         That divergence between ``reference`` and ``family(theta)``
-        (:meth:`gan1d.training.losses.Loss.exact_divergence`: ``divergences.js``, ``divergences.w1``,
-        ``divergences.f_divergence``, :func:`gan1d.training.fgan.lsgan_divergence`), and
+        (``Loss.exact_divergence`` of :mod:`gan1d.training.losses`: ``divergences.js``, ``divergences.w1``,
+        ``divergences.f_divergence``, ``gan1d.training.fgan.lsgan_divergence``), and
         its derivative in theta (central difference, step ``1e-4``; exact for piecewise-linear
         curves such as those of the parallel lines away from theta = 0).
     """
@@ -89,7 +89,7 @@ def critic_sweep(loss, family, reference, thetas, steps=2000, checkpoints=None, 
     loss : str
         ``"gan"``/``"nsgan"`` (the critic estimates JS), ``"wgan"``/``"wgan-gp"`` (W1), ``"f-gan"``
         with ``f=`` among the options (its f-divergence) or ``"lsgan"``
-        (:func:`gan1d.training.fgan.lsgan_divergence`).
+        (``gan1d.training.fgan.lsgan_divergence``).
     family : callable
         ``family(theta)`` returns a ``toys.ShiftedLine``, a 1-D ``toys.Gaussian`` or a parametric
         generator spec (:class:`gan1d.ParallelLines`, :class:`gan1d.LocationScale`).

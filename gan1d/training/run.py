@@ -62,7 +62,7 @@ class Run:
         """What the critic reports at ``x``; numpy, shape ``(n,)``.
 
         D(x) in (0, 1) for ``gan``/``nsgan``, the critic value f(x) for WGANs, T(x) = g_f(V(x)) for
-        ``f-gan`` (comparable with :func:`divergences.variational.optimal_critic`), the least-squares
+        ``f-gan`` (comparable with ``divergences.variational.optimal_critic``), the least-squares
         score D(x) for ``lsgan``.
         """
         pts = validation.points("x", x, dim=self.target.dim)
