@@ -2,7 +2,7 @@ r"""The f-GAN critic in torch: each named generator's output activation and conj
 
 An f-GAN critic outputs a raw score ``v`` and is read through the activation :math:`t = g_f(v)`
 onto the domain of the conjugate :math:`f^*`; its objective needs :math:`g_f(v)` and
-:math:`f^*(g_f(v))` (Nowozin, Cseke and Tomioka 2016, Eq. 6 and Table 2). Composed by hand, the
+:math:`f^*(g_f(v))` (Nowozin, Cseke and Tomioka 2016, Sec. 3 and Table 2). Composed by hand, the
 two stay finite where writing :math:`f^*` after :math:`g_f` would round to the edge of the domain
 (``"gan"``: :math:`f^*(g_f(v)) = \mathrm{softplus}(v)`, not :math:`-\log(1 - e^{-\mathrm{softplus}(-v)})`).
 The generators are those of :mod:`divergences.generators`, with its scaling (``"js"`` and

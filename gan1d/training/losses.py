@@ -35,7 +35,7 @@ References
 .. [5] H. Petzka, A. Fischer, D. Lukovnikov, "On the regularization of Wasserstein GANs",
    ICLR 2018 (the one-sided "Lipschitz penalty").
 .. [6] S. Nowozin, B. Cseke, R. Tomioka, "f-GAN: Training generative neural samplers using
-   variational divergence minimization", NeurIPS 2016 (Eq. 6, Sec. 3, Algorithm 1, Table 2).
+   variational divergence minimization", NeurIPS 2016 (Sec. 3, Algorithm 1, Table 2).
 .. [7] X. Mao et al., "Least squares generative adversarial networks", ICCV 2017 (Sec. 3.2).
 """
 
@@ -117,8 +117,8 @@ def gradient_penalty(critic, real, fake, generators, one_sided=False):
 
 
 # -- f-GAN (Nowozin et al. 2016) --------------------------------------------------------------
-# F(theta, omega) = E_P[g_f(V(x))] - E_Q[f*(g_f(V(G(z))))] (their Eq. 6): the critic ascends F, the
-# generator descends it (the saddle point of Sec. 3). The generator's part of F is the second term
+# F(theta, omega) = E_P[g_f(V(x))] - E_Q[f*(g_f(V(G(z))))] (their Sec. 3): the critic ascends F, the
+# generator descends it (a saddle point). The generator's part of F is the second term
 # only. Sec. 3.2 also suggests maximising E_Q[g_f(V(G(z)))] instead, as the non-saturating GAN does;
 # that alternative is not implemented here: the saddle-point objective is the one whose value at
 # the optimal critic is D_f. For f = "gan" these are the "gan" loss's functions (the tests check it).
@@ -232,8 +232,8 @@ LOSSES = {
         fgan_estimate,
         "f",
         _GAN_DEFAULTS,
-        "Nowozin et al. 2016, Algorithm 1 (one critic step per generator step) with Adam [6]; lr 2e-4, "
-        "betas (0.5, 0.999) of DCGAN [4], as for gan",
+        "Nowozin et al. 2016, Algorithm 1 (one critic step per generator step), Adam [6]; lr 2e-4 and "
+        "betas (0.5, 0.999) of DCGAN [4], as for gan (the paper's own were not checked)",
     ),
     "lsgan": Loss(
         "lsgan",
