@@ -53,6 +53,9 @@ class Generator:
     activation : callable
         The f-GAN output activation ``g_f``, from the reals onto the domain of ``conjugate``
         (Nowozin et al. 2016, Table 2, rescaled with f).
+    inverse_activation : callable or None
+        :math:`g_f^{-1}`, from the closure of the activation's range back to the extended reals
+        (``-inf``/``inf`` at its ends): the raw critic output ``V`` that gives a critic value ``T``.
     at_zero : float
         :math:`f(0) = \\lim_{u \\to 0} f(u)`, the integrand per unit of q where p = 0 (may be inf).
     slope_at_infinity : float
@@ -71,10 +74,12 @@ class Generator:
     at_zero: float
     slope_at_infinity: float
     reference: str
+    inverse_activation: Callable | None = None
 
     def __post_init__(self):
-        for field in ("f", "conjugate", "derivative", "activation"):
-            object.__setattr__(self, field, _quiet(getattr(self, field)))
+        for field in ("f", "conjugate", "derivative", "activation", "inverse_activation"):
+            if getattr(self, field) is not None:
+                object.__setattr__(self, field, _quiet(getattr(self, field)))
 
     def __repr__(self):
         return f"Generator({self.name!r})"
@@ -110,6 +115,7 @@ def _kl():
         at_zero=0.0,
         slope_at_infinity=np.inf,
         reference="Nowozin et al. 2016, Tables 1-2 (Kullback-Leibler)",
+        inverse_activation=lambda t: np.asarray(t, float),
     )
 
 
@@ -128,6 +134,7 @@ def _reverse_kl():
         at_zero=np.inf,
         slope_at_infinity=0.0,
         reference="Nowozin et al. 2016, Tables 1-2 (Reverse KL)",
+        inverse_activation=lambda t: -np.log(-np.asarray(t, float)),
     )
 
 
@@ -149,6 +156,7 @@ def _pearson():
         at_zero=1.0,
         slope_at_infinity=np.inf,
         reference="Nowozin et al. 2016, Tables 1-2 (Pearson chi^2)",
+        inverse_activation=lambda t: np.asarray(t, float),
     )
 
 
@@ -167,6 +175,7 @@ def _neyman():
         at_zero=np.inf,
         slope_at_infinity=1.0,
         reference="Nowozin et al. 2016, Tables 1-2 (Neyman chi^2)",
+        inverse_activation=lambda t: -np.log1p(-np.asarray(t, float)),
     )
 
 
@@ -186,14 +195,17 @@ def _hellinger():
         at_zero=0.5,
         slope_at_infinity=0.5,
         reference="Nowozin et al. 2016, Tables 1-2 (squared Hellinger), halved",
+        inverse_activation=lambda t: -np.log1p(-2.0 * np.asarray(t, float)),
     )
 
 
 def _jeffreys():
     def conjugate(t):
         # u* solves log u + 1 - 1/u = t, i.e. u* = 1 / W(e^(1 - t)); W(e^x) is Wright's omega(x).
+        # f*(t) = w + 1/w + t - 2 with w = W(e^(1 - t)); w + log w = 1 - t turns it into
+        # 1/w - log w - 1, which does not cancel for t << 0 (w + t did: 6e-6 of a D_f lost).
         w = special.wrightomega(1.0 - np.asarray(t, float)).real
-        return w + 1.0 / w + np.asarray(t, float) - 2.0
+        return 1.0 / w - np.log(w) - 1.0
 
     return Generator(
         "jeffreys",
@@ -205,6 +217,7 @@ def _jeffreys():
         at_zero=np.inf,
         slope_at_infinity=np.inf,
         reference="Nowozin et al. 2016, Tables 1-2 (Jeffrey)",
+        inverse_activation=lambda t: np.asarray(t, float),
     )
 
 
@@ -228,7 +241,13 @@ def _js():
         at_zero=0.5 * _LOG2,
         slope_at_infinity=0.5 * _LOG2,
         reference="Nowozin et al. 2016, Tables 1-2 (Jensen-Shannon), halved",
+        inverse_activation=_js_inverse,
     )
+
+
+def _js_inverse(t):
+    # t = (ln 2 - softplus(-v)) / 2  <=>  e^(-v) = 2 e^(-2t) - 1 = expm1(ln 2 - 2t)
+    return -np.log(np.expm1(_LOG2 - 2.0 * np.asarray(t, float)))
 
 
 def _gan():
@@ -250,6 +269,7 @@ def _gan():
         at_zero=0.0,
         slope_at_infinity=0.0,
         reference="Nowozin et al. 2016, Tables 1-2 (GAN); Goodfellow et al. 2014, Theorem 1",
+        inverse_activation=lambda t: -np.log(np.expm1(-np.asarray(t, float))),
     )
 
 
@@ -269,6 +289,7 @@ def _tv():
         at_zero=0.5,
         slope_at_infinity=0.5,
         reference="Nowozin et al. 2016, Tables 1-2 (Total variation)",
+        inverse_activation=lambda t: np.arctanh(2.0 * np.asarray(t, float)),
     )
 
 

@@ -2,7 +2,8 @@
 
 * :func:`train` / :func:`train_many` -- train a generator (an :class:`MLP`, or a parametric
   :class:`ParallelLines` / :class:`LocationScale` whose law is a toy at every step) with the
-  ``"gan"``, ``"nsgan"``, ``"wgan"`` or ``"wgan-gp"`` loss; N seeds train as one vectorised batch.
+  ``"gan"``, ``"nsgan"``, ``"wgan"``, ``"wgan-gp"``, ``"f-gan"`` (any named f-divergence) or
+  ``"lsgan"`` loss; N seeds train as one vectorised batch.
   :class:`Trainer` is the loop, with its extension points (callbacks at each evaluation, a fixed
   law in the generator's place, critic pretraining).
 * :func:`gan1d.critic_sweep` -- a fresh discriminator/critic for each theta of a parametric family,

@@ -55,22 +55,28 @@ def optimal_discriminator(p, q):
 
 
 class TrainedCritic:
-    """A discriminator/critic trained by :func:`gan1d.train_critic`: call it on points to get D(x) or f(x)."""
+    """A discriminator/critic trained by :func:`gan1d.train_critic`: call it on points to get D(x), f(x) or T(x).
 
-    def __init__(self, loss, module, dim, history):
-        self.loss, self.module, self.dim, self.history = get_loss(loss).name, module, dim, history
+    ``loss`` is the loss's name and ``f`` the f-GAN's generator (None for the other losses).
+    """
+
+    def __init__(self, loss, module, dim, history, f=None):
+        self.loss, self.f = get_loss(loss, f).name, f
+        self.module, self.dim, self.history = module, dim, history
 
     def __call__(self, x):
-        """D(x) in (0, 1) for ``gan``/``nsgan``, f(x) for WGANs; numpy of shape ``(n,)``."""
+        """D(x) in (0, 1) for ``gan``/``nsgan``, f(x) for WGANs, T(x) = g_f(V(x)) for ``f-gan``, the
+        least-squares score for ``lsgan``; numpy of shape ``(n,)``."""
         pts = validation.points("x", x, dim=self.dim)
         t = torch.as_tensor(pts, dtype=torch.float32)[None]  # (1, n, d)
         with torch.no_grad():
             s = self.module(t)[0].double()
-        return (torch.sigmoid(s) if get_loss(self.loss).probabilistic else s).numpy()
+        output = get_loss(self.loss, self.f).output
+        return (s if output is None else output(s)).numpy()
 
 
 def train_critic(loss, real, fake, steps=2000, seed=0, batch_size=256, **options):
-    """Train a discriminator (``gan``/``nsgan``) or critic (``wgan``/``wgan-gp``) between two toys.
+    """Train a discriminator (``gan``/``nsgan``/``lsgan``) or critic (``wgan``/``wgan-gp``/``f-gan``) between two toys.
 
     Parameters
     ----------
@@ -81,7 +87,8 @@ def train_critic(loss, real, fake, steps=2000, seed=0, batch_size=256, **options
     steps : int
         Critic updates.
     seed, batch_size, **options
-        As for :func:`gan1d.train` (``discriminator``, ``lr_d``, ``clip``, ``gp_weight``, ...).
+        As for :func:`gan1d.train` (``discriminator``, ``lr_d``, ``clip``, ``gp_weight``, ``f`` for
+        ``"f-gan"``, ...).
 
     Returns
     -------
@@ -96,4 +103,4 @@ def train_critic(loss, real, fake, steps=2000, seed=0, batch_size=256, **options
         raise ValueError(f"fake must be a toy of the same dimension as real ({dim}), got {fake!r}")
     trainer = Trainer(real, [seed], config, generator=fake)
     history = {"step": np.arange(1, steps + 1, dtype=float), "estimate": trainer.train_critic(steps)[:, 0]}
-    return TrainedCritic(loss, trainer.D, real.dim, history)
+    return TrainedCritic(loss, trainer.D, real.dim, history, config.f)

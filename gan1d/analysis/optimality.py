@@ -33,7 +33,6 @@ import divergences
 import toys
 from toys import validation
 
-from ..training.losses import get_loss
 from .critics import TrainedCritic, optimal_discriminator
 
 __all__ = [
@@ -349,7 +348,7 @@ def witness_bound(critic, real, fake, n=100_000, seed=0, tail=0.1):
 def _check_critic(critic, probabilistic):
     if not isinstance(critic, TrainedCritic):
         raise TypeError(f"critic must be a gan1d.analysis.TrainedCritic (from gan1d.train_critic), got {critic!r}")
-    if get_loss(critic.loss).probabilistic != probabilistic:
+    if critic.loss not in (("gan", "nsgan") if probabilistic else ("wgan", "wgan-gp")):
         want = "a GAN discriminator ('gan' or 'nsgan')" if probabilistic else "a WGAN critic ('wgan' or 'wgan-gp')"
         raise ValueError(f"critic must be {want}, got one trained with loss {critic.loss!r}")
     if probabilistic and critic.dim != 1:

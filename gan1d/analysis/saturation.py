@@ -35,7 +35,6 @@ from scipy.special import expit
 
 from toys import validation
 
-from ..training.losses import get_loss
 from .critics import TrainedCritic
 from .optimality import critic_gradient, critic_score
 
@@ -167,6 +166,6 @@ def _check_critic(name, critic, probabilistic):
         raise TypeError(f"{name} must be a gan1d.analysis.TrainedCritic (from gan1d.train_critic), got {critic!r}")
     if critic.dim != 1:
         raise ValueError(f"{name} must be trained on 1-D laws, got one of dimension {critic.dim}")
-    if get_loss(critic.loss).probabilistic != probabilistic:
+    if critic.loss not in (("gan", "nsgan") if probabilistic else ("wgan", "wgan-gp")):
         expected = "'gan' or 'nsgan'" if probabilistic else "'wgan' or 'wgan-gp'"
         raise ValueError(f"{name} must be trained with the {expected} loss, got one trained with {critic.loss!r}")

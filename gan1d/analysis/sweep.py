@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-import divergences
 import toys
 from toys import validation
 
@@ -34,7 +33,8 @@ class SweepResult:
     Attributes
     ----------
     loss, divergence : str
-        The loss, and the divergence its critic estimates (``"js"`` or ``"w1"``).
+        The loss, and the divergence its critic estimates (``"js"``, ``"w1"``, ``"lsgan"`` or, for
+        ``"f-gan"``, the name of its generator f).
     thetas : ndarray, shape (T,)
     steps : ndarray, shape (C,)
         Critic updates at each checkpoint.
@@ -46,7 +46,9 @@ class SweepResult:
         d(estimate)/d(theta), critic held fixed: comparable to ``exact_grad``. Equal to ``grad``
         for WGANs, to ``grad / 2`` for the minimax GAN.
     exact, exact_grad : ndarray, shape (T,)
-        ``divergences.js`` or ``divergences.w1`` between ``reference`` and ``family(theta)``, and
+        That divergence between ``reference`` and ``family(theta)``
+        (``Loss.exact_divergence`` of :mod:`gan1d.training.losses`: ``divergences.js``, ``divergences.w1``,
+        ``divergences.f_divergence``, ``gan1d.training.fgan.lsgan_divergence``), and
         its derivative in theta (central difference, step ``1e-4``; exact for piecewise-linear
         curves such as those of the parallel lines away from theta = 0).
     """
@@ -85,7 +87,9 @@ def critic_sweep(loss, family, reference, thetas, steps=2000, checkpoints=None, 
     Parameters
     ----------
     loss : str
-        ``"gan"``/``"nsgan"`` (the critic estimates JS) or ``"wgan"``/``"wgan-gp"`` (W1).
+        ``"gan"``/``"nsgan"`` (the critic estimates JS), ``"wgan"``/``"wgan-gp"`` (W1), ``"f-gan"``
+        with ``f=`` among the options (its f-divergence) or ``"lsgan"``
+        (``gan1d.training.fgan.lsgan_divergence``).
     family : callable
         ``family(theta)`` returns a ``toys.ShiftedLine``, a 1-D ``toys.Gaussian`` or a parametric
         generator spec (:class:`gan1d.ParallelLines`, :class:`gan1d.LocationScale`).
@@ -115,7 +119,7 @@ def critic_sweep(loss, family, reference, thetas, steps=2000, checkpoints=None, 
     factor by autograd through :math:`g_\phi(z)` and the second by a central difference of
     ``family``'s parameters (exact when they are linear in theta).
     """
-    lossobj = get_loss(loss)
+    lossobj = get_loss(loss, options.get("f"))
     check_target(reference)
     seed = validation.seed("seed", seed)
     steps = validation.positive_int("steps", steps)
@@ -130,7 +134,7 @@ def critic_sweep(loss, family, reference, thetas, steps=2000, checkpoints=None, 
     if G.dim != reference.dim:
         raise ValueError(f"family must give laws of the reference's dimension {reference.dim}, got dimension {G.dim}")
     dparams = _param_derivatives(family, thetas)  # (T, n_params)
-    exact, exact_grad = _exact(lossobj.divergence, family, reference, thetas)  # before training: fail early
+    exact, exact_grad = _exact(lossobj, family, reference, thetas)  # before training: fail early
     trainer = Trainer(reference, np.random.SeedSequence(seed).spawn(len(thetas)), config, generator=G)
     G.requires_grad_(False)
     shape = (len(checkpoints), len(thetas))
@@ -178,8 +182,8 @@ def _param_derivatives(family, thetas, h=1e-6):
     return np.array(out)
 
 
-def _exact(name, family, reference, thetas, h=1e-4):
-    f = getattr(divergences, name)
+def _exact(lossobj, family, reference, thetas, h=1e-4):
+    f = lossobj.exact_divergence
     value = np.array([f(reference, _law(family(t))) for t in thetas])
     hi = np.array([f(reference, _law(family(t + h))) for t in thetas])
     lo = np.array([f(reference, _law(family(t - h))) for t in thetas])

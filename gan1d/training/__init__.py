@@ -1,7 +1,9 @@
 """The trainer core: settings, losses, networks, generators, the training loop, its record, runs.
 
 * :mod:`~gan1d.training.config` -- :class:`TrainConfig`, one dataclass of settings with sources.
-* :mod:`~gan1d.training.losses` -- the four losses side by side, and their defaults.
+* :mod:`~gan1d.training.losses` -- the losses side by side, and their defaults;
+  :mod:`~gan1d.training.fgan` -- the f-GAN's activations and conjugates in torch, and the
+  divergence the least-squares GAN estimates.
 * :mod:`~gan1d.training.networks`, :mod:`~gan1d.training.generators` -- ensembles of small MLPs
   and the parametric generators whose law is a toy at every step.
 * :mod:`~gan1d.training.trainer` -- :class:`Trainer` and :func:`train` / :func:`train_many`.

@@ -9,7 +9,12 @@ gan        adam        2e-4      (0.5, 0.999) 1         --     --
 nsgan      adam        2e-4      (0.5, 0.999) 1         --     --
 wgan       rmsprop     5e-5      --           5         0.01   --
 wgan-gp    adam        1e-4      (0.5, 0.9)   5         --     10
+f-gan      adam        2e-4      (0.5, 0.999) 1         --     --
+lsgan      adam        2e-4      (0.5, 0.999) 1         --     --
 =========  ==========  ========  ===========  ========  =====  =========
+
+``f-gan`` also needs ``f``, the name of its generator (:data:`divergences.generators.GENERATORS`);
+no other loss takes one.
 
 One deliberate departure from the papers: on 1-D targets, ``wgan-gp`` uses the one-sided
 penalty of Petzka et al. (2018) unless ``one_sided=False`` is passed, because the two-sided
@@ -37,7 +42,7 @@ OPTIMIZERS = ("adam", "rmsprop", "sgd")
 class TrainConfig:
     """Settings of :func:`gan1d.train`; every keyword of ``train`` beyond the first few is a field here."""
 
-    loss: str = "wgan-gp"  # "gan", "nsgan", "wgan" or "wgan-gp" (gan1d.training.losses)
+    loss: str = "wgan-gp"  # "gan", "nsgan", "wgan", "wgan-gp", "f-gan" or "lsgan" (gan1d.training.losses)
     steps: int = 1000  # generator steps
     batch_size: int = 256  # samples per batch, real and fake; 256 as in the WGAN-GP toy script
     generator: object = field(default_factory=MLP)  # MLP(), ParallelLines(theta) or LocationScale(mu, sigma)
@@ -56,9 +61,11 @@ class TrainConfig:
     #                           start, the regime analysed by Arjovsky and Bottou (ICLR 2017); 0 as in the papers
     device: str = "cpu"  # "cpu" or "cuda" (only when torch.cuda.is_available())
     progress: bool | None = None  # tqdm bar; None: only when stderr is a terminal
+    f: str | None = None  # f-gan's generator, a name of divergences.generators.GENERATORS ("kl", "js", ...);
+    #                       required with loss="f-gan", refused with any other loss (Nowozin et al. 2016, Table 1)
 
     def __post_init__(self):
-        loss = get_loss(self.loss)
+        loss = get_loss(self.loss, self.f)
         for name in ("steps", "batch_size", "eval_every", "eval_samples"):
             validation.positive_int(name, getattr(self, name))
         validation.count("pretrain_critic", self.pretrain_critic)

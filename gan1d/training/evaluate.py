@@ -16,17 +16,18 @@ __all__ = ["EXACT", "evaluate_member", "evaluate_members", "sample_members"]
 EXACT = ("tv", "kl", "reverse_kl", "js", "w1")
 
 
-def evaluate_members(target, generator, n_samples, noises, data_rngs):
+def evaluate_members(target, generator, n_samples, noises, data_rngs, exact=None):
     """Evaluation values of every member of a generator ensemble: a list of dicts.
 
     One forward pass draws ``n_samples`` from every member, member k from its own evaluation
-    stream ``noises[k]`` (so its values do not depend on the other members).
+    stream ``noises[k]`` (so its values do not depend on the other members). ``exact`` as for
+    :func:`evaluate_member`.
     """
     xs = sample_members(generator, n_samples, noises)
-    return [evaluate_member(target, generator, k, x, rng) for k, (x, rng) in enumerate(zip(xs, data_rngs))]
+    return [evaluate_member(target, generator, k, x, rng, exact) for k, (x, rng) in enumerate(zip(xs, data_rngs))]
 
 
-def evaluate_member(target, generator, k, x, data_rng):
+def evaluate_member(target, generator, k, x, data_rng, exact=None):
     """Evaluation values of member ``k`` of a generator ensemble against ``target``, from its samples ``x``.
 
     Parametric generators: the five divergences of :data:`EXACT`, exactly (NaN if the
@@ -34,6 +35,11 @@ def evaluate_member(target, generator, k, x, data_rng):
     and as many target samples (exact transport between the empirical measures), and ``js``
     from common histograms in 1-D and 2-D. Mixture targets add ``modes`` and ``high_quality``
     on the generator samples. ``data_rng`` is the member's evaluation ``numpy.random.Generator``.
+
+    ``exact``, a function ``(target, law) -> float`` (the divergence a loss's critic estimates,
+    :meth:`gan1d.training.losses.Loss.exact_divergence`), adds the column ``"exact"`` for
+    parametric generators: NaN where the generator's law is degenerate or the divergence has no
+    exact path for the pair (``NotImplementedError``).
     """
     row = {}
     n_samples = len(x)
@@ -44,6 +50,8 @@ def evaluate_member(target, generator, k, x, data_rng):
             law = None
         for name in EXACT:
             row[name] = math.nan if law is None else float(getattr(divergences, name)(target, law))
+        if exact is not None:
+            row["exact"] = math.nan if law is None else _exact_or_nan(exact, target, law)
     else:
         y = target.sample(n_samples, data_rng)
         row["w1"] = empirical.w1(x, y)
@@ -52,6 +60,13 @@ def evaluate_member(target, generator, k, x, data_rng):
     if isinstance(target, toys.GaussianMixture):
         row["modes"], row["high_quality"] = mode_coverage(x, target)
     return row
+
+
+def _exact_or_nan(exact, target, law):
+    try:
+        return float(exact(target, law))
+    except NotImplementedError:
+        return math.nan
 
 
 def sample_members(generator, n, noises):

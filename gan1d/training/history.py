@@ -21,7 +21,8 @@ class History:
       parameters;
     * ``estimate`` -- the discriminator's own divergence estimate on its last batch:
       :math:`(V + \\ln 4)/2` of JS for ``gan``/``nsgan``, :math:`E f(x) - E f(G(z))` of W1 for
-      ``wgan``/``wgan-gp``;
+      ``wgan``/``wgan-gp``, the variational bound :math:`E g_f(V(x)) - E f^*(g_f(V(G(z))))` of
+      :math:`D_f` for ``f-gan``, one minus the discriminator loss for ``lsgan``;
     * for parametric generators, their parameters after the update (``theta``, or ``mu`` and
       ``sigma``).
 
@@ -29,8 +30,9 @@ class History:
     evaluation columns, indexed by ``eval_step``: the divergences of the generator to the
     target -- ``tv``, ``kl``, ``reverse_kl``, ``js``, ``w1`` exact for parametric generators;
     ``w1`` (and ``js`` in 1-D/2-D) from samples otherwise -- and for mixture targets ``modes`` and
-    ``high_quality`` (:func:`gan1d.mode_coverage`). Divergences are oriented
-    ``D(target, generator)``, in nats.
+    ``high_quality`` (:func:`gan1d.mode_coverage`); for ``f-gan`` and ``lsgan`` with parametric
+    generators, ``exact``: the divergence ``estimate`` estimates, exactly (NaN where the toolkit
+    has no exact path for the pair). Divergences are oriented ``D(target, generator)``, in nats.
 
     ``history["g_loss"]`` is a column; ``history.records`` the same data as a list of dicts.
     """

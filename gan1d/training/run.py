@@ -59,13 +59,19 @@ class Run:
         return x[:, 0] if x.shape[1] == 1 else x
 
     def discriminate(self, x):
-        """D(x) in (0, 1) for ``gan``/``nsgan``, the critic value f(x) for WGANs; numpy, shape ``(n,)``."""
+        """What the critic reports at ``x``; numpy, shape ``(n,)``.
+
+        D(x) in (0, 1) for ``gan``/``nsgan``, the critic value f(x) for WGANs, T(x) = g_f(V(x)) for
+        ``f-gan`` (comparable with ``divergences.variational.optimal_critic``), the least-squares
+        score D(x) for ``lsgan``.
+        """
         pts = validation.points("x", x, dim=self.target.dim)
         t = torch.as_tensor(pts, dtype=torch.float32, device=self._device)[None]  # (1, n, d)
         with torch.no_grad():
             s = self.discriminator(t)[0].double()  # sigmoid in float64: stays inside (0, 1) up to |logit| ~ 36
-            if get_loss(self.config.loss).probabilistic:
-                s = torch.sigmoid(s)
+            output = get_loss(self.config.loss, self.config.f).output
+            if output is not None:
+                s = output(s)
         return s.cpu().numpy()
 
     def distribution(self):

@@ -54,8 +54,8 @@ TARGETS = {
     )
 }
 #: Config fields added after format 1 was fixed, with the value every run saved before them had:
-#: no critic pretraining, and the two-sided gradient penalty of Gulrajani et al. (2017).
-_ADDED_FIELDS = {"one_sided": False, "pretrain_critic": 0}
+#: no critic pretraining, the two-sided gradient penalty of Gulrajani et al. (2017), no f-GAN generator.
+_ADDED_FIELDS = {"one_sided": False, "pretrain_critic": 0, "f": None}
 _INTEGER_DTYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
 
 

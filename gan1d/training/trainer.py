@@ -47,8 +47,10 @@ def train(target, loss="wgan-gp", steps=1000, seed=0, batch_size=256, generator=
     target : toys.Distribution
         The data law, sampled with ``target.sample(n, rng)``.
     loss : str
-        ``"gan"`` (minimax), ``"nsgan"`` (non-saturating), ``"wgan"`` (weight clipping) or
-        ``"wgan-gp"`` (gradient penalty); see :mod:`gan1d.training.losses`.
+        ``"gan"`` (minimax), ``"nsgan"`` (non-saturating), ``"wgan"`` (weight clipping),
+        ``"wgan-gp"`` (gradient penalty), ``"f-gan"`` (with ``f=``, the name of a generator of
+        :data:`divergences.generators.GENERATORS`) or ``"lsgan"`` (least squares); see
+        :mod:`gan1d.training.losses`.
     steps : int
         Generator steps.
     seed : int
@@ -65,9 +67,10 @@ def train(target, loss="wgan-gp", steps=1000, seed=0, batch_size=256, generator=
     **options
         Any other field of :class:`gan1d.TrainConfig` (``discriminator``, ``n_critic``,
         ``optimizer``, ``lr_d``, ``lr_g``, ``betas``, ``clip``, ``gp_weight``, ``one_sided``, ``eval_every``,
-        ``eval_samples``, ``pretrain_critic``, ``device``, ``progress``); unset fields take the loss's defaults. On 1-D
-        targets ``wgan-gp`` uses the one-sided penalty unless ``one_sided=False`` (the two-sided
-        one locks a 1-D critic in the sign of its first slope; see :class:`gan1d.TrainConfig`).
+        ``eval_samples``, ``pretrain_critic``, ``device``, ``progress``, ``f``); unset fields take the loss's
+        defaults. On 1-D targets ``wgan-gp`` uses the one-sided penalty unless ``one_sided=False``
+        (the two-sided one locks a 1-D critic in the sign of its first slope; see
+        :class:`gan1d.TrainConfig`).
 
     Returns
     -------
@@ -148,7 +151,7 @@ class Trainer:
     def __init__(self, target, seeds, config, generator=None, callbacks=()):
         self.target, self.dim = check_target(target), target.dim
         self.seeds, self.config, self.n = list(seeds), config, len(seeds)
-        self.loss = get_loss(config.loss)
+        self.loss = get_loss(config.loss, config.f)
         dev = torch.device(config.device)
         streams = [(s if isinstance(s, np.random.SeedSequence) else np.random.SeedSequence(s)).spawn(5) for s in seeds]
         init = [_torch_generator(ss[0], dev) for ss in streams]
@@ -269,7 +272,8 @@ class Trainer:
 
     def evaluate(self, step):
         """Record the generator against the target (:mod:`gan1d.training.evaluate`), then run the callbacks."""
-        rows = evaluate_members(self.target, self.G, self.config.eval_samples, self.eval_noise, self.eval_data)
+        exact = self.loss.exact_divergence if self.loss.exact is not None else None  # f-gan, lsgan: the "exact" column
+        rows = evaluate_members(self.target, self.G, self.config.eval_samples, self.eval_noise, self.eval_data, exact)
         self.recorder.add_eval(step, rows)
         for callback in self.callbacks:
             callback(self, step)

@@ -318,7 +318,7 @@ def test_a_generator_of_the_wrong_dimension_for_the_target_is_refused(saved, tmp
     [
         ("steps", "10", r"steps must be a positive integer, got '10' of type str"),
         ("steps", 2.0, r"steps must be a positive integer, got 2\.0 of type float"),
-        ("loss", "lsgan", r"loss must be one of \[.*\], got 'lsgan'"),
+        ("loss", "hinge", r"loss must be one of \[.*\], got 'hinge'"),
         ("lr_d", -1.0, r"lr_d must be"),
         ("one_sided", 1, r"one_sided must be True, False or None, got 1"),
         ("device", "tpu", r"config device must be 'cpu' or 'cuda', got 'tpu' of type str"),

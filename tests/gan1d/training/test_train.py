@@ -232,7 +232,7 @@ GAUSS = toys.Gaussian(0.0, 1.0)
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda: gan1d.train(GAUSS, loss="lsgan"), ValueError, "loss"),
+        (lambda: gan1d.train(GAUSS, loss="hinge"), ValueError, "loss"),
         (lambda: gan1d.train(GAUSS, steps=0), ValueError, "steps"),
         (lambda: gan1d.train(GAUSS, steps=-3), ValueError, "steps"),
         (lambda: gan1d.train(GAUSS, steps=10.0), TypeError, "steps"),
