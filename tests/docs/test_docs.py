@@ -18,6 +18,7 @@ NAMESPACES = [
     "divergences.evaluate",
     "divergences.generators",
     "divergences.tables",
+    "divergences.variational",
     "divergences.numeric",
     "divergences.discrimination",
     "divergences.fitting",
