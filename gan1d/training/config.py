@@ -32,10 +32,12 @@ from toys import validation
 
 from .generators import MLP, LocationScale, ParallelLines
 from .losses import get_loss
+from .regularisers import spectral_norm
 
 __all__ = ["TrainConfig"]
 
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
+UPDATES = ("alternating", "simultaneous")
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,18 @@ class TrainConfig:
     progress: bool | None = None  # tqdm bar; None: only when stderr is a terminal
     f: str | None = None  # f-gan's generator, a name of divergences.generators.GENERATORS ("kl", "js", ...);
     #                       required with loss="f-gan", refused with any other loss (Nowozin et al. 2016, Table 1)
+    # The regularisers that make GANs converge (gan1d.training.regularisers); the defaults switch them off.
+    r1: float = 0.0  # gamma of R1, (gamma/2) E_P |grad_x D|^2 on real data (Mescheder, Geiger, Nowozin 2018, Sec. 4.1)
+    r2: float = 0.0  # gamma of R2, the same on generated samples (Mescheder, Geiger, Nowozin 2018, Sec. 4.1)
+    instance_noise: float = 0.0  # sigma of N(0, sigma^2 I) added to real and fake samples for both players
+    #                              (Sønderby et al., ICLR 2017; Arjovsky and Bottou, ICLR 2017, Sec. 3)
+    instance_noise_anneal: int | None = None  # generator steps over which sigma decays linearly to 0; None: constant
+    #                                           (Sønderby et al. 2017 anneal it; the linear schedule is this project's)
+    updates: str = "alternating"  # "alternating" (critic steps, then the generator's) or "simultaneous" (both
+    #                               gradients at one point, then both steps; Mescheder, Nowozin, Geiger 2017)
+    consensus: float = 0.0  # gamma of consensus optimisation, v - gamma grad |v|^2/2 (Mescheder, Nowozin, Geiger
+    #                         2017, Sec. 4); needs updates="simultaneous"
+    spectral_norm: bool = False  # divide every critic layer's weight by its spectral norm (Miyato et al., ICLR 2018)
 
     def __post_init__(self):
         loss = get_loss(self.loss, self.f)
@@ -101,6 +115,36 @@ class TrainConfig:
             validation.real_scalar("gp_weight", self.gp_weight)
             if self.gp_weight < 0:
                 raise ValueError(f"gp_weight must be >= 0, got {self.gp_weight!r}")
+        self._check_regularisers()
+
+    def _check_regularisers(self):
+        for name in ("r1", "r2", "instance_noise", "consensus"):
+            value = validation.real_scalar(name, getattr(self, name))
+            if not value >= 0:
+                raise ValueError(f"{name} must be a finite number >= 0, got {getattr(self, name)!r}")
+            object.__setattr__(self, name, value)
+        if self.instance_noise_anneal is not None:
+            anneal = validation.positive_int("instance_noise_anneal", self.instance_noise_anneal)
+            object.__setattr__(self, "instance_noise_anneal", anneal)
+            if self.instance_noise == 0:
+                raise ValueError(
+                    f"instance_noise_anneal applies only when instance_noise > 0, got instance_noise_anneal="
+                    f"{self.instance_noise_anneal!r} with instance_noise=0"
+                )
+        if self.updates not in UPDATES:
+            raise ValueError(f"updates must be one of {UPDATES}, got {self.updates!r}")
+        if self.updates == "simultaneous" and self.n_critic != 1:
+            raise ValueError(
+                f"updates='simultaneous' takes one critic step per generator step: n_critic must be 1, got "
+                f"{self.n_critic!r} (loss {self.loss!r} sets its own default unless n_critic=1 is passed)"
+            )
+        if self.consensus and self.updates != "simultaneous":
+            raise ValueError(
+                f"consensus={self.consensus!r} needs updates='simultaneous' (consensus optimisation moves both "
+                f"players along one field), got updates={self.updates!r}"
+            )
+        if not isinstance(self.spectral_norm, bool):
+            raise TypeError(f"spectral_norm must be True or False, got {self.spectral_norm!r}")
 
     @classmethod
     def from_options(cls, **options):
@@ -133,6 +177,11 @@ class TrainConfig:
                 raise ValueError(f"{name} must be one of {sorted(specs)} in a saved run, got {kind!r}")
             data[name] = specs[kind](**spec)
         return cls(**data)
+
+    def build_critic(self, generators, in_dim, device=None):
+        """The discriminator ensemble, spectrally normalised when ``spectral_norm`` is set."""
+        critic = self.discriminator.build_critic(generators, in_dim, device)
+        return spectral_norm(critic) if self.spectral_norm else critic
 
     def make_optimizer(self, params, lr):
         """The optimizer this config names, over ``params`` (Adam/RMSprop act elementwise: see networks)."""

@@ -54,8 +54,20 @@ TARGETS = {
     )
 }
 #: Config fields added after format 1 was fixed, with the value every run saved before them had:
-#: no critic pretraining, the two-sided gradient penalty of Gulrajani et al. (2017), no f-GAN generator.
-_ADDED_FIELDS = {"one_sided": False, "pretrain_critic": 0, "f": None}
+#: no critic pretraining, the two-sided gradient penalty of Gulrajani et al. (2017), no f-GAN generator,
+#: none of the regularisers of :mod:`gan1d.training.regularisers`, alternating updates.
+_ADDED_FIELDS = {
+    "one_sided": False,
+    "pretrain_critic": 0,
+    "f": None,
+    "r1": 0.0,
+    "r2": 0.0,
+    "instance_noise": 0.0,
+    "instance_noise_anneal": None,
+    "updates": "alternating",
+    "consensus": 0.0,
+    "spectral_norm": False,
+}
 _INTEGER_DTYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
 
 
@@ -142,13 +154,13 @@ def read(path, device="cpu"):
             f"{target!r} has dimension {target.dim}"
         )
     history = _history(data["history"], config)
-    specs = {"generator": spec, "discriminator": config.discriminator}
-    for name, net_spec in specs.items():
-        _check_weights(name, data[name], _shapes(name, net_spec, target.dim), net_spec)
+    specs = {"generator": (spec, spec.build), "discriminator": (config.discriminator, config.build_critic)}
+    for name, (net_spec, build) in specs.items():
+        _check_weights(name, data[name], _shapes(name, net_spec, build, target.dim), net_spec)
     config = dataclasses.replace(config, device=device)  # the caller's device, checked by TrainConfig
     init = [torch.Generator(device=device)]
     generator = spec.build(init, target.dim, device)
-    discriminator = config.discriminator.build_critic(init, target.dim, device)
+    discriminator = config.build_critic(init, target.dim, device)
     generator.load_state_dict(data["generator"])
     discriminator.load_state_dict(data["discriminator"])
     return {
@@ -301,9 +313,8 @@ def _is_column(value):
     return value.dtype.is_floating_point or value.dtype in _INTEGER_DTYPES
 
 
-def _shapes(name, spec, dim):
+def _shapes(name, spec, build, dim):
     """The shape of every weight of the network ``spec`` describes, built on the meta device (no memory used)."""
-    build = spec.build if name == "generator" else spec.build_critic
     try:
         module = build([torch.Generator()], dim, "meta")
     except (RuntimeError, ArithmeticError, ValueError, TypeError) as exc:  # a width beyond what torch can index

@@ -23,6 +23,7 @@ from .config import TrainConfig
 from .evaluate import evaluate_members
 from .history import Recorder
 from .losses import get_loss, gradient_penalty
+from .regularisers import consensus_gradients, gradient_energy, noise_level, noisy
 from .run import Run
 
 __all__ = ["Trainer", "TrainingDiverged", "check_target", "train", "train_many"]
@@ -171,7 +172,7 @@ class Trainer:
             generator = FixedSampler(generator, dev)
         self.G = generator if generator is not None else spec.build(init, self.dim, dev)
         self.callbacks = _callbacks(callbacks)
-        self.D = config.discriminator.build_critic(init, self.dim, dev)
+        self.D = config.build_critic(init, self.dim, dev)
         self.opt_d = config.make_optimizer(self.D.parameters(), config.lr_d)
         params = list(self.G.parameters())  # empty for a fixed sampler (gan1d.analysis)
         self.opt_g = config.make_optimizer(params, config.lr_g) if params else None
@@ -180,6 +181,7 @@ class Trainer:
         # (gan1d.training.losses.gradient_penalty); unless told otherwise, 1-D targets get the one-sided one.
         self.one_sided = self.dim == 1 if config.one_sided is None else config.one_sided
         self.device = dev
+        self.step = 0  # generator steps done: the clock of the instance noise's annealing
 
     # -- the two steps ---------------------------------------------------------------------
     def real_batch(self):
@@ -194,27 +196,65 @@ class Trainer:
         self._real_pos += b
         return x
 
-    def critic_step(self):
-        """One update of the critics; returns (critic loss, divergence estimate), each ``(N,)``."""
-        real = self.real_batch()  # (N, batch, d)
-        with torch.no_grad():
-            fake = self.G(self.G.sample_latent(self.noise, self.config.batch_size))  # (N, batch, d)
+    def noisy(self, x):
+        """``x`` plus the instance noise of the current step (``x`` itself without it)."""
+        cfg = self.config
+        return noisy(x, noise_level(cfg.instance_noise, cfg.instance_noise_anneal, self.step), self.noise)
+
+    def critic_loss(self, real, fake):
+        """The critic's loss with its penalties, and its scores: ``(N,)``, ``(N, batch)``, ``(N, batch)``."""
+        cfg = self.config
         s_real, s_fake = self.D(real), self.D(fake)  # (N, batch)
         d_loss = self.loss.critic_loss(s_real, s_fake)  # (N,)
-        if self.config.gp_weight:
-            d_loss = d_loss + self.config.gp_weight * gradient_penalty(self.D, real, fake, self.noise, self.one_sided)
+        if cfg.gp_weight:
+            d_loss = d_loss + cfg.gp_weight * gradient_penalty(self.D, real, fake, self.noise, self.one_sided)
+        if cfg.r1:
+            d_loss = d_loss + cfg.r1 * gradient_energy(self.D, real)
+        if cfg.r2:
+            d_loss = d_loss + cfg.r2 * gradient_energy(self.D, fake)
+        return d_loss, s_real, s_fake
+
+    def critic_step(self):
+        """One update of the critics; returns (critic loss, divergence estimate), each ``(N,)``."""
+        real = self.noisy(self.real_batch())  # (N, batch, d)
+        with torch.no_grad():
+            fake = self.noisy(self.G(self.G.sample_latent(self.noise, self.config.batch_size)))  # (N, batch, d)
+        d_loss, s_real, s_fake = self.critic_loss(real, fake)
         self.opt_d.zero_grad(set_to_none=True)
         d_loss.sum().backward()
         self.opt_d.step()
+        self._clip()
+        return d_loss.detach(), self.loss.estimate(s_real, s_fake).detach()
+
+    def _clip(self):
         if self.config.clip:
             with torch.no_grad():
                 for p in self.D.parameters():
                     p.clamp_(-self.config.clip, self.config.clip)
-        return d_loss.detach(), self.loss.estimate(s_real, s_fake).detach()
+
+    def simultaneous_step(self):
+        """Both players' gradients at the same point, then both updates (with consensus if set).
+
+        Returns (critic loss, divergence estimate, generator loss, generator gradient norm), each ``(N,)``.
+        """
+        real = self.noisy(self.real_batch())  # (N, batch, d)
+        fake = self.noisy(self.G(self.G.sample_latent(self.noise, self.config.batch_size)))  # (N, batch, d)
+        d_loss, s_real, s_fake = self.critic_loss(real, fake)
+        g_loss = self.loss.generator_loss(s_fake)  # (N,)
+        g_params, d_params = list(self.G.parameters()), list(self.D.parameters())
+        grads = consensus_gradients(g_loss.sum(), d_loss.sum(), g_params, d_params, self.config.consensus)
+        for p, grad in zip(g_params + d_params, grads):
+            p.grad = grad
+        sq = sum(p.grad.reshape(self.n, -1).pow(2).sum(1) for p in g_params)  # (N,)
+        self.opt_d.step()
+        self.opt_g.step()
+        self._clip()
+        estimate = self.loss.estimate(s_real, s_fake).detach()
+        return d_loss.detach(), estimate, g_loss.detach(), sq.sqrt()
 
     def generator_step(self):
         """One update of the generators; returns (generator loss, gradient norm), each ``(N,)``."""
-        fake = self.G(self.G.sample_latent(self.noise, self.config.batch_size))  # (N, batch, d)
+        fake = self.noisy(self.G(self.G.sample_latent(self.noise, self.config.batch_size)))  # (N, batch, d)
         self.D.requires_grad_(False)
         g_loss = self.loss.generator_loss(self.D(fake))  # (N,)
         self.D.requires_grad_(True)
@@ -253,9 +293,13 @@ class Trainer:
         show = sys.stderr.isatty() if cfg.progress is None else cfg.progress
         with tqdm(total=cfg.steps, disable=not show, desc=f"{cfg.loss} x{self.n}", leave=False) as bar:
             for step in range(1, cfg.steps + 1):
-                for _ in range(cfg.n_critic):
-                    d_loss, estimate = self.critic_step()
-                g_loss, g_norm = self.generator_step()
+                if cfg.updates == "simultaneous":
+                    d_loss, estimate, g_loss, g_norm = self.simultaneous_step()
+                else:
+                    for _ in range(cfg.n_critic):
+                        d_loss, estimate = self.critic_step()
+                    g_loss, g_norm = self.generator_step()
+                self.step = step
                 row = torch.stack([d_loss, g_loss, g_norm, estimate]).cpu().numpy()  # (4, N)
                 params = {k: t.detach().cpu().numpy() for k, t in zip(param_names, self._param_tensors())}
                 rec.add_step(step, d_loss=row[0], g_loss=row[1], g_grad_norm=row[2], estimate=row[3], **params)
