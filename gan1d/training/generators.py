@@ -256,3 +256,29 @@ def as_generator(law):
 def module_type(spec):
     """The class of the ensemble that ``spec.build`` makes: what a saved run can rebuild."""
     return {MLP: MLPGenerator, ParallelLines: ParallelLinesGenerator, LocationScale: LocationScaleGenerator}[type(spec)]
+
+
+class FixedSampler(torch.nn.Module):
+    """A fixed law in the generator's place: ``sample_latent`` draws from the toy, ``forward`` is the identity.
+
+    It has no parameters, so a :class:`Trainer` built on it trains the critic alone.
+    """
+
+    parametric = False
+
+    def __init__(self, law, device=None):
+        super().__init__()
+        self.law, self.dim, self.device = law, law.dim, device
+
+    def sample_latent(self, generators, batch):  # -> (N, batch, d)
+        draws = []
+        for g in generators:
+            rng = np.random.default_rng(int(torch.randint(2**62, (1,), generator=g)))
+            draws.append(self.law.sample(batch, rng).reshape(batch, self.dim))
+        return torch.as_tensor(np.stack(draws), dtype=torch.float32, device=self.device)
+
+    def forward(self, z):
+        return z
+
+    def extra_repr(self):
+        return f"law={self.law!r}"

@@ -45,9 +45,12 @@ def gradient_energy(critic, x):
     r""":math:`\tfrac12 E\|\nabla_x D(x)\|^2` per member: R1 at real ``x``, R2 at fake ``x`` (without gamma).
 
     ``x`` is ``(N, batch, d)``; returns ``(N,)``. Built with ``create_graph`` so that it is
-    differentiated with respect to the critic's parameters.
+    differentiated with respect to the critic's parameters (and, when ``x`` carries a graph, as
+    fakes do under simultaneous updates, with respect to what ``x`` depends on). Points without
+    a graph are taken in the precision of the critic's parameters.
     """
-    x = x.detach().requires_grad_(True)
+    if not x.requires_grad:
+        x = x.detach().to(next(critic.parameters()).dtype).requires_grad_(True)
     (grad,) = torch.autograd.grad(critic(x).sum(), x, create_graph=True)  # (N, batch, d)
     return 0.5 * grad.pow(2).sum(-1).mean(-1)
 
@@ -81,9 +84,9 @@ def consensus_gradients(g_loss, d_loss, g_params, d_params, gamma):
     Returns the list of gradients of ``g_params + d_params``. ``gamma = 0`` gives plain
     simultaneous gradients.
     """
-    params = list(g_params) + list(d_params)
-    n_g = len(list(g_params))
-    g = torch.autograd.grad(g_loss, params[:n_g], create_graph=gamma > 0)
+    g_params, d_params = list(g_params), list(d_params)
+    params, n_g = g_params + d_params, len(g_params)
+    g = torch.autograd.grad(g_loss, params[:n_g], create_graph=gamma > 0, retain_graph=True)  # the scores are shared
     g += torch.autograd.grad(d_loss, params[n_g:], create_graph=gamma > 0, retain_graph=gamma > 0)
     if gamma == 0:
         return list(g)

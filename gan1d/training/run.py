@@ -149,8 +149,8 @@ def load(path, device="cpu"):
 
 def _member_module(module, k):
     m = copy.deepcopy(module)
-    for p in m.parameters():
-        p.data = p.data[k : k + 1].clone()
+    for t in (*m.parameters(), *m.buffers()):  # buffers: the spectral norm's power-iteration vectors
+        t.data = t.data[k : k + 1].clone()
     return m
 
 

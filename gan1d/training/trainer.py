@@ -21,6 +21,7 @@ from toys.validation import seed as check_seed
 
 from .config import TrainConfig
 from .evaluate import evaluate_members
+from .generators import FixedSampler
 from .history import Recorder
 from .losses import get_loss, gradient_penalty
 from .regularisers import consensus_gradients, gradient_energy, noise_level, noisy
@@ -382,29 +383,3 @@ def _callbacks(callbacks):
         if not callable(c):
             raise TypeError(f"callbacks must be callables (trainer, step) -> None, got {c!r}")
     return callbacks
-
-
-class FixedSampler(torch.nn.Module):
-    """A fixed law in the generator's place: ``sample_latent`` draws from the toy, ``forward`` is the identity.
-
-    It has no parameters, so a :class:`Trainer` built on it trains the critic alone.
-    """
-
-    parametric = False
-
-    def __init__(self, law, device=None):
-        super().__init__()
-        self.law, self.dim, self.device = law, law.dim, device
-
-    def sample_latent(self, generators, batch):  # -> (N, batch, d)
-        draws = []
-        for g in generators:
-            rng = np.random.default_rng(int(torch.randint(2**62, (1,), generator=g)))
-            draws.append(self.law.sample(batch, rng).reshape(batch, self.dim))
-        return torch.as_tensor(np.stack(draws), dtype=torch.float32, device=self.device)
-
-    def forward(self, z):
-        return z
-
-    def extra_repr(self):
-        return f"law={self.law!r}"

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import gan1d
 import toys
+from gan1d.training import run_file
 from gan1d.training.run_file import FORMAT, TARGETS
 from gan1d.training.trainer import Trainer
 
@@ -222,10 +223,10 @@ def test_a_missing_target_is_named_not_a_bare_key_error(saved, tmp_path):
 
 def _key_paths(data):
     """Every key whose deletion makes the file wrong (the evaluation columns other than
-    ``eval_step`` depend on the target, and the two later config fields may be absent)."""
+    ``eval_step`` depend on the target, and the config fields added later may be absent)."""
     paths = [(k,) for k in data]
     paths += [("target", k) for k in data["target"]] + [("target", "params", k) for k in data["target"]["params"]]
-    paths += [("config", k) for k in data["config"] if k not in ("one_sided", "pretrain_critic")]
+    paths += [("config", k) for k in data["config"] if k not in run_file._ADDED_FIELDS]
     paths += [("config", net, k) for net in ("generator", "discriminator") for k in data["config"][net]]
     paths += [("history", k) for k in data["history"]] + [("history", "steps", k) for k in data["history"]["steps"]]
     paths += [("history", "evals", "eval_step")]
