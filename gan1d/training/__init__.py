@@ -4,6 +4,8 @@
 * :mod:`~gan1d.training.losses` -- the losses side by side, and their defaults;
   :mod:`~gan1d.training.fgan` -- the f-GAN's activations and conjugates in torch, and the
   divergence the least-squares GAN estimates.
+* ``gan1d.training.regularisers`` -- R1, R2, instance noise, consensus optimisation and spectral
+  normalisation, the ``TrainConfig`` fields that make GANs converge.
 * :mod:`~gan1d.training.networks`, :mod:`~gan1d.training.generators` -- ensembles of small MLPs
   and the parametric generators whose law is a toy at every step.
 * :mod:`~gan1d.training.trainer` -- :class:`Trainer` and :func:`train` / :func:`train_many`.

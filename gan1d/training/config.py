@@ -21,6 +21,33 @@ penalty of Petzka et al. (2018) unless ``one_sided=False`` is passed, because th
 penalty locks a 1-D critic in the sign of its initial slope (measured: 6 of 6 seeds of an MLP
 generator on a two-mode mixture ended farther from the target than they started, 0 of 6 with
 the one-sided penalty). See :func:`gan1d.training.losses.gradient_penalty`.
+
+The regularisers that make GANs converge (``gan1d.training.regularisers``) apply to any loss; their
+defaults switch them off, and then training is exactly what it was without them (same seed, same
+history, bit for bit):
+
+=========================  =============  =====================================================  ==================
+field                      default        what it does                                           source
+=========================  =============  =====================================================  ==================
+``r1``                     0              critic loss + (gamma/2) E_P |grad_x D(x)|^2, D the     Mescheder, Geiger,
+                                          critic's raw output (the logit for GANs)               Nowozin 2018
+``r2``                     0              the same on the generated samples                      same
+``instance_noise``         0              N(0, sigma^2 I) added to the real and the fake         Sønderby et al.
+                                          samples in the critic's and the generator's steps      2017; Arjovsky and
+                                                                                                 Bottou 2017
+``instance_noise_anneal``  None           sigma decays linearly to 0 over this many generator    Sønderby et al.
+                                          steps (None: constant)                                 2017 (annealing)
+``updates``                "alternating"  ``"simultaneous"``: both players' gradients at the     Mescheder, Nowozin,
+                                          same point, then both steps (needs ``n_critic=1``)     Geiger 2017
+``consensus``              0              both players follow v - gamma grad |v|^2/2 (with       same
+                                          ``updates="simultaneous"``)
+``spectral_norm``          False          every critic layer's weight divided by its largest     Miyato et al. 2018
+                                          singular value (power iteration)
+=========================  =============  =====================================================  ==================
+
+With a point mass as data, a point-mass generator and a linear critic these are the regularisers
+of the Dirac-GAN of ``divergences.games`` (the tests check plain SGD against
+``divergences.games.simultaneous_gd`` / ``alternating_gd`` to rounding).
 """
 
 import dataclasses
@@ -66,16 +93,16 @@ class TrainConfig:
     f: str | None = None  # f-gan's generator, a name of divergences.generators.GENERATORS ("kl", "js", ...);
     #                       required with loss="f-gan", refused with any other loss (Nowozin et al. 2016, Table 1)
     # The regularisers that make GANs converge (gan1d.training.regularisers); the defaults switch them off.
-    r1: float = 0.0  # gamma of R1, (gamma/2) E_P |grad_x D|^2 on real data (Mescheder, Geiger, Nowozin 2018, Sec. 4.1)
-    r2: float = 0.0  # gamma of R2, the same on generated samples (Mescheder, Geiger, Nowozin 2018, Sec. 4.1)
+    r1: float = 0.0  # gamma of R1, (gamma/2) E_P |grad_x D|^2 on real data (Mescheder, Geiger, Nowozin, ICML 2018)
+    r2: float = 0.0  # gamma of R2, the same on generated samples (Mescheder, Geiger, Nowozin, ICML 2018)
     instance_noise: float = 0.0  # sigma of N(0, sigma^2 I) added to real and fake samples for both players
-    #                              (Sønderby et al., ICLR 2017; Arjovsky and Bottou, ICLR 2017, Sec. 3)
+    #                              (Sønderby et al., ICLR 2017; Arjovsky and Bottou, ICLR 2017)
     instance_noise_anneal: int | None = None  # generator steps over which sigma decays linearly to 0; None: constant
     #                                           (Sønderby et al. 2017 anneal it; the linear schedule is this project's)
     updates: str = "alternating"  # "alternating" (critic steps, then the generator's) or "simultaneous" (both
     #                               gradients at one point, then both steps; Mescheder, Nowozin, Geiger 2017)
-    consensus: float = 0.0  # gamma of consensus optimisation, v - gamma grad |v|^2/2 (Mescheder, Nowozin, Geiger
-    #                         2017, Sec. 4); needs updates="simultaneous"
+    consensus: float = 0.0  # gamma of consensus optimisation, v - gamma grad |v|^2/2 (Mescheder, Nowozin, Geiger,
+    #                         NeurIPS 2017); needs updates="simultaneous"
     spectral_norm: bool = False  # divide every critic layer's weight by its spectral norm (Miyato et al., ICLR 2018)
 
     def __post_init__(self):

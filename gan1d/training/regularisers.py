@@ -23,11 +23,11 @@ points the critic sees.
 References
 ----------
 .. [1] L. Mescheder, A. Geiger, S. Nowozin, "Which Training Methods for GANs do actually
-   Converge?", ICML 2018, Sec. 4.1 (the R1 and R2 penalties).
+   Converge?", ICML 2018 (the R1 and R2 penalties; the Dirac-GAN of :mod:`divergences.games`).
 .. [2] C. K. Sønderby et al., "Amortised MAP Inference for Image Super-resolution", ICLR 2017
    (instance noise, annealed).
 .. [3] M. Arjovsky, L. Bottou, "Towards Principled Methods for Training Generative Adversarial
-   Networks", ICLR 2017, Sec. 3 (noise on both laws makes the divergences continuous).
+   Networks", ICLR 2017 (noise on both laws makes the divergences continuous).
 .. [4] L. Mescheder, S. Nowozin, A. Geiger, "The Numerics of GANs", NeurIPS 2017 (simultaneous
    gradient steps; consensus optimisation).
 .. [5] T. Miyato et al., "Spectral Normalization for Generative Adversarial Networks", ICLR 2018.

@@ -69,10 +69,11 @@ def train(target, loss="wgan-gp", steps=1000, seed=0, batch_size=256, generator=
     **options
         Any other field of :class:`gan1d.TrainConfig` (``discriminator``, ``n_critic``,
         ``optimizer``, ``lr_d``, ``lr_g``, ``betas``, ``clip``, ``gp_weight``, ``one_sided``, ``eval_every``,
-        ``eval_samples``, ``pretrain_critic``, ``device``, ``progress``, ``f``); unset fields take the loss's
-        defaults. On 1-D targets ``wgan-gp`` uses the one-sided penalty unless ``one_sided=False``
-        (the two-sided one locks a 1-D critic in the sign of its first slope; see
-        :class:`gan1d.TrainConfig`).
+        ``eval_samples``, ``pretrain_critic``, ``device``, ``progress``, ``f``, and the regularisers ``r1``,
+        ``r2``, ``instance_noise``, ``instance_noise_anneal``, ``updates``, ``consensus``,
+        ``spectral_norm``, off by default); unset fields take the loss's defaults. On 1-D targets
+        ``wgan-gp`` uses the one-sided penalty unless ``one_sided=False`` (the two-sided one locks
+        a 1-D critic in the sign of its first slope; see :class:`gan1d.TrainConfig`).
 
     Returns
     -------
@@ -146,7 +147,8 @@ class Trainer:
     :meth:`fit` reads top to bottom: ``config.pretrain_critic`` critic updates first (a critic
     near its optimum before the generator moves, the regime the theory of Arjovsky and Bottou
     2017 describes), the evaluation at step 0, then each step: ``n_critic`` critic updates
-    (:meth:`critic_step`), one generator update (:meth:`generator_step`), the record, and every
+    (:meth:`critic_step`), one generator update (:meth:`generator_step`) -- or, with
+    ``updates="simultaneous"``, one :meth:`simultaneous_step` of both -- the record, and every
     ``eval_every`` steps an evaluation (:meth:`evaluate`) followed by the callbacks.
     """
 
