@@ -2,16 +2,16 @@
 
 Fields left at ``None`` take the default of the chosen loss (:data:`gan1d.training.losses.LOSSES`):
 
-=========  ==========  ========  ===========  ========  =====  =========
-loss       optimizer   lr        betas        n_critic  clip   gp_weight
-=========  ==========  ========  ===========  ========  =====  =========
-gan        adam        2e-4      (0.5, 0.999) 1         --     --
-nsgan      adam        2e-4      (0.5, 0.999) 1         --     --
-wgan       rmsprop     5e-5      --           5         0.01   --
-wgan-gp    adam        1e-4      (0.5, 0.9)   5         --     10
-f-gan      adam        2e-4      (0.5, 0.999) 1         --     --
-lsgan      adam        2e-4      (0.5, 0.999) 1         --     --
-=========  ==========  ========  ===========  ========  =====  =========
+=========  ==========  ========  ============  ========  =====  =========
+loss       optimizer   lr        betas         n_critic  clip   gp_weight
+=========  ==========  ========  ============  ========  =====  =========
+gan        adam        2e-4      (0.5, 0.999)  1         --     --
+nsgan      adam        2e-4      (0.5, 0.999)  1         --     --
+wgan       rmsprop     5e-5      --            5         0.01   --
+wgan-gp    adam        1e-4      (0.5, 0.9)    5         --     10
+f-gan      adam        2e-4      (0.5, 0.999)  1         --     --
+lsgan      adam        2e-4      (0.5, 0.999)  1         --     --
+=========  ==========  ========  ============  ========  =====  =========
 
 ``f-gan`` also needs ``f``, the name of its generator (:data:`divergences.generators.GENERATORS`);
 no other loss takes one.
@@ -26,24 +26,23 @@ The regularisers that make GANs converge (``gan1d.training.regularisers``) apply
 defaults switch them off, and then training is exactly what it was without them (same seed, same
 history, bit for bit):
 
-=========================  =============  =====================================================  ==================
-field                      default        what it does                                           source
-=========================  =============  =====================================================  ==================
-``r1``                     0              critic loss + (gamma/2) E_P |grad_x D(x)|^2, D the     Mescheder, Geiger,
-                                          critic's raw output (the logit for GANs)               Nowozin 2018
-``r2``                     0              the same on the generated samples                      same
-``instance_noise``         0              N(0, sigma^2 I) added to the real and the fake         Sønderby et al.
-                                          samples in the critic's and the generator's steps      2017; Arjovsky and
-                                                                                                 Bottou 2017
-``instance_noise_anneal``  None           sigma decays linearly to 0 over this many generator    Sønderby et al.
-                                          steps (None: constant)                                 2017 (annealing)
-``updates``                "alternating"  ``"simultaneous"``: both players' gradients at the     Mescheder, Nowozin,
-                                          same point, then both steps (needs ``n_critic=1``)     Geiger 2017
-``consensus``              0              both players follow v - gamma grad |v|^2/2 (with       same
+=========================  =============  ==================================================  ========================
+field                      default        what it does                                        source
+=========================  =============  ==================================================  ========================
+``r1``                     0              critic loss + (γ/2) E_P ‖∇ₓD(x)‖², D the critic's   Mescheder, Geiger,
+                                          raw output (the logit for GANs)                     Nowozin 2018
+``r2``                     0              the same on the generated samples                   same
+``instance_noise``         0              N(0, σ² I) added to the real and the fake           Sønderby et al. 2017;
+                                          samples in the critic's and the generator's steps   Arjovsky and Bottou 2017
+``instance_noise_anneal``  None           σ decays linearly to 0 over this many generator     Sønderby et al. 2017
+                                          steps (None: constant)                              (annealing)
+``updates``                "alternating"  ``"simultaneous"``: both players' gradients at the  Mescheder, Nowozin,
+                                          same point, then both steps (needs ``n_critic=1``)  Geiger 2017
+``consensus``              0              both players follow v - γ∇‖v‖²/2 (needs             same
                                           ``updates="simultaneous"``)
-``spectral_norm``          False          every critic layer's weight divided by its largest     Miyato et al. 2018
+``spectral_norm``          False          every critic layer's weight divided by its largest  Miyato et al. 2018
                                           singular value (power iteration)
-=========================  =============  =====================================================  ==================
+=========================  =============  ==================================================  ========================
 
 With a point mass as data, a point-mass generator and a linear critic these are the regularisers
 of the Dirac-GAN of ``divergences.games`` (the tests check plain SGD against

@@ -4,16 +4,16 @@ Each is a small function the :class:`~gan1d.training.trainer.Trainer` calls when
 :class:`~gan1d.TrainConfig` field is set; at the defaults none is called and training is what it
 was without them.
 
-==================  ===============================================================  ======
-field               what the trainer does                                            source
-==================  ===============================================================  ======
-``r1``              critic loss + :math:`\tfrac{\gamma}{2} E_P\|\nabla_x D(x)\|^2`    [1]_
-``r2``              critic loss + :math:`\tfrac{\gamma}{2} E_Q\|\nabla_x D(x)\|^2`    [1]_
-``instance_noise``  real and fake samples + :math:`N(0, \sigma_t^2 I)`, for both players  [2]_ [3]_
+==================  =====================================================================  =========
+field               what the trainer does                                                  source
+==================  =====================================================================  =========
+``r1``              critic loss + :math:`\tfrac{\gamma}{2} E_P\|\nabla_x D(x)\|^2`         [1]_
+``r2``              critic loss + :math:`\tfrac{\gamma}{2} E_Q\|\nabla_x D(x)\|^2`         [1]_
+``instance_noise``  real and fake samples + :math:`N(0, \sigma_t^2 I)`, for both players   [2]_ [3]_
 ``updates``         ``"simultaneous"``: both gradients at the same point, then both steps  [4]_
-``consensus``       both players follow :math:`v - \gamma\nabla\tfrac12\|v\|^2`          [4]_
-``spectral_norm``   every layer's weight divided by its largest singular value          [5]_
-==================  ===============================================================  ======
+``consensus``       both players follow :math:`v - \gamma\nabla\tfrac12\|v\|^2`            [4]_
+``spectral_norm``   every layer's weight divided by its largest singular value             [5]_
+==================  =====================================================================  =========
 
 D is the critic's raw output (the logit for the GAN losses). :math:`\sigma_t` is
 ``instance_noise`` held constant, or decayed linearly to 0 over ``instance_noise_anneal``
@@ -100,8 +100,9 @@ class EnsembleSpectralNorm(nn.Module):
 
     The singular value is estimated by power iteration as in
     ``torch.nn.utils.parametrizations.spectral_norm`` (Miyato et al. 2018, Algorithm 1): one
-    iteration per forward pass in training mode, on vectors kept between passes; every member
-    has its own vectors, started from its own weight's initialisation stream.
+    iteration per forward pass in training mode, on vectors kept between passes (buffers, saved
+    with the network); every member has its own vectors, started from fixed random vectors
+    (seed 0) and 15 iterations on the initial weight, as torch does.
     """
 
     def __init__(self, weight, n_power_iterations=1, eps=1e-12):

@@ -238,7 +238,8 @@ class Trainer:
     def simultaneous_step(self):
         """Both players' gradients at the same point, then both updates (with consensus if set).
 
-        Returns (critic loss, divergence estimate, generator loss, generator gradient norm), each ``(N,)``.
+        Returns (critic loss, divergence estimate, generator loss, generator gradient norm), each ``(N,)``;
+        the norm is that of the generator's step direction (its gradient plus the consensus term).
         """
         real = self.noisy(self.real_batch())  # (N, batch, d)
         fake = self.noisy(self.G(self.G.sample_latent(self.noise, self.config.batch_size)))  # (N, batch, d)
