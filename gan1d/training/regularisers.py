@@ -124,6 +124,7 @@ class EnsembleSpectralNorm(nn.Module):
             self._v = F.normalize(torch.einsum("nio,ni->no", weight, self._u), dim=-1, eps=self.eps)
 
     def forward(self, weight):  # weight: (N, in, out)
+        """The weights of the N seeds, each divided by its estimated largest singular value."""
         if self.training:
             self._power_method(weight.detach(), self.n_power_iterations)
         u, v = self._u.clone(), self._v.clone()
@@ -132,7 +133,7 @@ class EnsembleSpectralNorm(nn.Module):
 
 
 def spectral_norm(critic):
-    """Parametrise the weight of every :class:`~gan1d.training.networks.EnsembleLinear` of ``critic``; returns it."""
+    """Parametrise the weight of every ``EnsembleLinear`` layer of ``critic`` (spectral normalisation); returns it."""
     from .networks import EnsembleLinear
 
     for module in critic.modules():

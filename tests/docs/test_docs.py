@@ -30,6 +30,7 @@ NAMESPACES = [
     "divergences.empirical",
     "gan1d",
     "gan1d.training",
+    "gan1d.training.regularisers",
     "gan1d.analysis",
     "gan1d.lecture",
     "gan1d.lecture.atlas",
