@@ -4,8 +4,9 @@ Near the equilibrium :math:`x^* = (0, 0)` the field is :math:`v(x) \approx J x`
 (:func:`~divergences.games.jacobian_at_equilibrium`), so
 
 * the flow :math:`\dot x = v(x)` converges when every eigenvalue of J has a negative real part and
-  circles when they are imaginary (for the unregularised games
-  :math:`\theta^2 + \psi^2` is conserved exactly, since :math:`v \perp x`);
+  circles when they are imaginary (for the unregularised GAN, WGAN and f-GANs
+  :math:`\theta^2 + \psi^2` is conserved exactly, since :math:`v \perp x`; not for the
+  non-saturating GAN, whose field is not orthogonal to x);
 * simultaneous gradient steps :math:`x \leftarrow x + h\,v(x)` multiply the eigen-components by
   :math:`1 + h\lambda`: they spiral out when :math:`\lambda = \pm i\omega`
   (:math:`|1 + ih\omega| = \sqrt{1 + h^2\omega^2} > 1`) and converge at the rate
