@@ -20,7 +20,7 @@ nearly equal keep a small value.
   and are no wider than :math:`\tau`, over its window, outside which lies less than 1e-30 of
   its mass).
 * **Coordinates.** Each pair is integrated in coordinates ``(x - c) / s``
-  (:func:`divergences.numeric.pairs.affine`) with ``s`` a power of two near the larger of the
+  (:func:`divergences.numeric.pairs.standardise` with a floor) with ``s`` a power of two near the larger of the
   smaller structure scale of the pair and :math:`\tau`, and ``c`` the centre of the pair when it
   lies far from the origin; MMD² is invariant when h is scaled alike, and :math:`h/s \le \sqrt2`
   keeps the integrand of order 1 at most.
@@ -46,8 +46,8 @@ from toys.base import DiscreteDistribution
 
 from ..closed_forms.mmd import components, exp_gauss, interval_mass
 from . import quadrature
-from .pairs import MAX_SCALE_RATIO, affine, check_resolution, windows
-from .panels import OFFSETS, edges_and_window, scale_of
+from .pairs import standardise
+from .panels import OFFSETS, edges_and_window
 
 __all__ = ["MAX_PIECES", "density_rule", "evaluate", "method", "smoothed_density"]
 
@@ -60,7 +60,6 @@ _BUDGET = 1_000_000
 _DROPPED = 1e-17
 #: The most quadrature pieces (of 21 nodes each) a law's window is cut into; beyond it the pair is refused.
 MAX_PIECES = 200_000
-_FAR = 16.0  # a pair's window is far from the origin beyond this many widths (as pairs.standardise)
 
 
 def evaluate(ps, qs, kernel="gaussian", bandwidth=1.0):
@@ -229,21 +228,8 @@ def _closed(law):
 
 def _coordinates(p, q, h):
     """``(p', q', h')``: the pair and the bandwidth in the coordinates of the module docstring."""
-    scales = [scale_of(d) for d in (p, q) if not isinstance(d, DiscreteDistribution)]
-    small, large = (min(scales), max(scales)) if scales else (1.0, 1.0)
-    if large > MAX_SCALE_RATIO * small:
-        raise NotImplementedError(
-            f"the scales of {p!r} and {q!r} ({small:.3g} and {large:.3g}) differ by more than a factor "
-            f"{MAX_SCALE_RATIO:g}, beyond what the 1-D quadrature resolves in one integral"
-        )
-    (lo_p, hi_p), (lo_q, hi_q) = windows(p, q)
-    lo, hi = min(lo_p, lo_q), max(hi_p, hi_q)
-    centre = 0.5 * lo + 0.5 * hi
-    c = centre if abs(centre) > _FAR * (hi - lo) else 0.0
-    check_resolution(p, c)
-    check_resolution(q, c)
-    s = 2.0 ** round(math.log2(max(small, h / math.sqrt(2.0))))
-    return affine(p, c, s), affine(q, c, s), h / s
+    p, q, _, s = standardise(p, q, floor=h / math.sqrt(2.0))
+    return p, q, h / s
 
 
 def _edges(p, q, tau):

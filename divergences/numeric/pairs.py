@@ -61,12 +61,13 @@ def separated(p, q):
     return hi_p < lo_q or hi_q < lo_p
 
 
-def standardise(p, q, unit="small"):
+def standardise(p, q, unit="small", floor=0.0):
     """``(p', q', c, s)``: the pair in the coordinates ``(x - c) / s`` of the module docstring.
 
     ``unit="large"`` scales by the larger structure scale instead: W1 is an integral of
     :math:`|F_p - F_q|` over the whole window, whose rounding noise (1e-16 per unit length)
-    must stay small in the units the quadrature's absolute tolerance is set in.
+    must stay small in the units the quadrature's absolute tolerance is set in. ``floor``: a
+    smallest unit (the MMD's smoothing width, which sets the scale of its integrand).
 
     Raises
     ------
@@ -87,7 +88,7 @@ def standardise(p, q, unit="small"):
     lo, hi = min(lo_p, lo_q), max(hi_p, hi_q)
     centre = 0.5 * lo + 0.5 * hi
     c = centre if abs(centre) > _FAR * (hi - lo) else 0.0
-    s = 2.0 ** round(math.log2(large if unit == "large" else small))
+    s = 2.0 ** round(math.log2(max(large if unit == "large" else small, floor)))
     check_resolution(p, c)
     check_resolution(q, c)
     return affine(p, c, s), affine(q, c, s), c, s
