@@ -4,6 +4,9 @@
   :func:`gan1d.train_critic`, a discriminator or critic trained between two fixed laws.
 * :mod:`~gan1d.analysis.sweep` -- :func:`gan1d.critic_sweep`, a critic per member of a family against
   the exact JS or W1 and its gradient (Figure 1 of the WGAN paper, with networks).
+* :mod:`~gan1d.analysis.fgan` -- the f-GANs: one critic per f-divergence against the exact value
+  (:func:`fgan_bounds`), and Gaussian generators fitted with each f against the exact minimiser
+  (:func:`fgan_gaussian_fits`).
 * :mod:`~gan1d.analysis.optimality` -- a trained D against D* (:func:`discriminator_gap`), a
   trained critic as a witness of W1 (:func:`witness_bound`), their scores and input gradients.
 * :mod:`~gan1d.analysis.saturation` -- what a saturated discriminator and a critic tell the
@@ -15,6 +18,7 @@
 """
 
 from .critics import TrainedCritic, optimal_discriminator, train_critic
+from .fgan import FGAN_CRITICS, FGanBounds, GaussianFits, fgan_bounds, fgan_gaussian_fits
 from .gp_optimum import gp_optimum_lines
 from .maps import generator_map
 from .optimality import (
@@ -29,7 +33,10 @@ from .saturation import InputGradients, input_gradients
 from .sweep import SweepResult, critic_sweep
 
 __all__ = [
+    "FGAN_CRITICS",
     "DiscriminatorGap",
+    "FGanBounds",
+    "GaussianFits",
     "InputGradients",
     "SweepResult",
     "TrainedCritic",
@@ -38,6 +45,8 @@ __all__ = [
     "critic_score",
     "critic_sweep",
     "discriminator_gap",
+    "fgan_bounds",
+    "fgan_gaussian_fits",
     "generator_map",
     "gp_optimum_lines",
     "input_gradients",

@@ -60,7 +60,7 @@ from .generators import MLP, LocationScale, ParallelLines
 from .losses import get_loss
 from .regularisers import spectral_norm
 
-__all__ = ["TrainConfig"]
+__all__ = ["TrainConfig", "member_configs"]
 
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
 UPDATES = ("alternating", "simultaneous")
@@ -217,3 +217,36 @@ class TrainConfig:
         if self.optimizer == "rmsprop":
             return torch.optim.RMSprop(params, lr=lr, foreach=True)
         return torch.optim.SGD(params, lr=lr, foreach=True)
+
+
+def member_configs(config, n):
+    """One config per member of an ensemble of ``n``: ``config`` for all, or a sequence of ``n`` of them.
+
+    The configs of a sequence may differ in ``loss`` and ``f`` only: the members share one optimiser
+    step, one batch size and one schedule (:class:`gan1d.Trainer`).
+
+    Raises
+    ------
+    TypeError
+        If ``config`` is neither a :class:`TrainConfig` nor a sequence of them.
+    ValueError
+        If a sequence does not have ``n`` configs, or two of them differ in another field (named).
+    """
+    if isinstance(config, TrainConfig):
+        return [config] * n
+    if isinstance(config, (str, bytes)) or not hasattr(config, "__iter__"):
+        raise TypeError(f"config must be a gan1d.TrainConfig or a sequence of them, one per member, got {config!r}")
+    configs = list(config)
+    if len(configs) != n:
+        raise ValueError(f"config must hold one TrainConfig per member ({n}), got {len(configs)}")
+    for k, c in enumerate(configs):
+        if not isinstance(c, TrainConfig):
+            raise TypeError(f"config[{k}] must be a gan1d.TrainConfig, got {c!r}")
+        differ = [f.name for f in dataclasses.fields(TrainConfig)
+                  if f.name not in ("loss", "f") and getattr(c, f.name) != getattr(configs[0], f.name)]  # fmt: skip
+        if differ:
+            raise ValueError(
+                f"the members' configs may differ in loss and f only, but config[{k}] differs from config[0] in "
+                f"{differ}: " + ", ".join(f"{d}={getattr(c, d)!r} vs {getattr(configs[0], d)!r}" for d in differ)
+            )
+    return configs

@@ -21,10 +21,14 @@ def evaluate_members(target, generator, n_samples, noises, data_rngs, exact=None
 
     One forward pass draws ``n_samples`` from every member, member k from its own evaluation
     stream ``noises[k]`` (so its values do not depend on the other members). ``exact`` as for
-    :func:`evaluate_member`.
+    :func:`evaluate_member`, or a list of one such function (or None) per member; when some members
+    have one and others not, the others' ``"exact"`` is NaN (every member has the same columns).
     """
     xs = sample_members(generator, n_samples, noises)
-    return [evaluate_member(target, generator, k, x, rng, exact) for k, (x, rng) in enumerate(zip(xs, data_rngs))]
+    exacts = exact if isinstance(exact, list) else [exact] * len(xs)
+    if any(exacts) and not all(exacts):
+        exacts = [e or _no_exact for e in exacts]
+    return [evaluate_member(target, generator, k, x, rng, exacts[k]) for k, (x, rng) in enumerate(zip(xs, data_rngs))]
 
 
 def evaluate_member(target, generator, k, x, data_rng, exact=None):
@@ -60,6 +64,10 @@ def evaluate_member(target, generator, k, x, data_rng, exact=None):
     if isinstance(target, toys.GaussianMixture):
         row["modes"], row["high_quality"] = mode_coverage(x, target)
     return row
+
+
+def _no_exact(target, law):
+    return math.nan
 
 
 def _exact_or_nan(exact, target, law):

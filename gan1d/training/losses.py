@@ -52,7 +52,7 @@ from divergences.generators import GENERATORS
 
 from .fgan import ACTIVATIONS, lsgan_divergence
 
-__all__ = ["LOSSES", "Loss"]
+__all__ = ["LOSSES", "Loss", "MemberLosses"]
 
 LN4 = math.log(4.0)
 
@@ -180,6 +180,30 @@ class Loss:
     def exact_divergence(self, p, q):
         """The divergence that ``estimate`` estimates, between two laws, exactly (D(real, fake))."""
         return float(self.exact(p, q) if self.exact is not None else getattr(divergences, self.divergence)(p, q))
+
+
+class MemberLosses:
+    """One :class:`Loss` per member of an ensemble: member k's scores go through ``losses[k]``.
+
+    Has the three functions of a :class:`Loss` (scores of shape ``(N, batch)`` to ``(N,)``), so a
+    :class:`gan1d.Trainer` whose members have their own configs trains them in one step; the
+    members' networks are independent, so each receives the gradient of its own loss only.
+    """
+
+    def __init__(self, losses):
+        self.losses = tuple(losses)
+
+    def _each(self, name, *scores):
+        return torch.cat([getattr(loss, name)(*(s[k : k + 1] for s in scores)) for k, loss in enumerate(self.losses)])
+
+    def critic_loss(self, real, fake):
+        return self._each("critic_loss", real, fake)
+
+    def generator_loss(self, fake):
+        return self._each("generator_loss", fake)
+
+    def estimate(self, real, fake):
+        return self._each("estimate", real, fake)
 
 
 _GAN_DEFAULTS = {"optimizer": "adam", "lr_d": 2e-4, "lr_g": 2e-4, "betas": (0.5, 0.999), "n_critic": 1}

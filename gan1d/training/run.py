@@ -41,7 +41,7 @@ class Run:
     @classmethod
     def from_member(cls, target, config, seed, G, D, k, history):
         """Run ``k`` of a trained ensemble, with copies of its member's networks."""
-        return cls(target, config, seed, _member_module(G, k), _member_module(D, k), history)
+        return cls(target, config, seed, member_module(G, k), member_module(D, k), history)
 
     def __repr__(self):
         return f"Run(loss={self.config.loss!r}, seed={self.seed}, steps={len(self.history)}, target={self.target!r})"
@@ -147,7 +147,7 @@ def load(path, device="cpu"):
     return Run(**read(os.fspath(path), device))
 
 
-def _member_module(module, k):
+def member_module(module, k):
     m = copy.deepcopy(module)
     for t in (*m.parameters(), *m.buffers()):  # buffers: the spectral norm's power-iteration vectors
         t.data = t.data[k : k + 1].clone()

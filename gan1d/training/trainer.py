@@ -19,11 +19,11 @@ from tqdm import tqdm
 import toys
 from toys.validation import seed as check_seed
 
-from .config import TrainConfig
+from .config import TrainConfig, member_configs
 from .evaluate import evaluate_members
 from .generators import FixedSampler
 from .history import Recorder
-from .losses import get_loss, gradient_penalty
+from .losses import MemberLosses, get_loss, gradient_penalty
 from .regularisers import consensus_gradients, gradient_energy, noise_level, noisy
 from .run import Run
 
@@ -129,8 +129,11 @@ class Trainer:
     seeds : sequence of int or numpy.random.SeedSequence
         One per member; each seeds that member's five streams (initialisation, latent noise,
         target samples, and the two of the evaluations).
-    config : gan1d.TrainConfig
-        Every setting.
+    config : gan1d.TrainConfig or sequence of gan1d.TrainConfig
+        Every setting; or one config per member, differing only in ``loss`` and ``f``: each member
+        then trains against its own objective (:class:`gan1d.training.losses.MemberLosses`) and its
+        :class:`Run` carries its own config (:func:`gan1d.analysis.fgan_bounds` trains one critic
+        per f-divergence this way). ``trainer.config`` is the first member's.
     generator : torch.nn.Module or toys.Distribution, optional
         What plays the generator. None (default): the ensemble that ``config.generator`` builds.
         A built ensemble module (``sample_latent`` and ``forward``, as the parametric generators
@@ -154,8 +157,12 @@ class Trainer:
 
     def __init__(self, target, seeds, config, generator=None, callbacks=()):
         self.target, self.dim = check_target(target), target.dim
-        self.seeds, self.config, self.n = list(seeds), config, len(seeds)
-        self.loss = get_loss(config.loss, config.f)
+        self.seeds, self.n = list(seeds), len(seeds)
+        self.configs = member_configs(config, self.n)
+        self.config = config = self.configs[0]
+        self.losses = [get_loss(c.loss, c.f) for c in self.configs]
+        same = all(loss is self.losses[0] for loss in self.losses)  # get_loss returns one object per (loss, f)
+        self.loss = self.losses[0] if same else MemberLosses(self.losses)
         dev = torch.device(config.device)
         streams = [(s if isinstance(s, np.random.SeedSequence) else np.random.SeedSequence(s)).spawn(5) for s in seeds]
         init = [_torch_generator(ss[0], dev) for ss in streams]
@@ -320,7 +327,7 @@ class Trainer:
 
     def evaluate(self, step):
         """Record the generator against the target (:mod:`gan1d.training.evaluate`), then run the callbacks."""
-        exact = self.loss.exact_divergence if self.loss.exact is not None else None  # f-gan, lsgan: the "exact" column
+        exact = [loss.exact_divergence if loss.exact is not None else None for loss in self.losses]  # f-gan, lsgan
         rows = evaluate_members(self.target, self.G, self.config.eval_samples, self.eval_noise, self.eval_data, exact)
         self.recorder.add_eval(step, rows)
         for callback in self.callbacks:
@@ -343,7 +350,7 @@ class Trainer:
         """One :class:`Run` per member, each with its own ensemble-of-one networks."""
         histories = self.recorder.histories()
         return [
-            Run.from_member(self.target, self.config, s, self.G, self.D, k, histories[k])
+            Run.from_member(self.target, self.configs[k], s, self.G, self.D, k, histories[k])
             for k, s in enumerate(self.seeds)
         ]
 
