@@ -97,6 +97,7 @@ def train_critic(loss, real, fake, steps=2000, seed=0, batch_size=256, **options
     """
     seed = validation.seed("seed", seed)
     config = TrainConfig.from_options(loss=loss, steps=steps, batch_size=batch_size, **options)
+    config.check_unpacked("train_critic")
     check_target(real)
     if not isinstance(fake, toys.Distribution) or fake.dim != getattr(real, "dim", None):
         dim = getattr(real, "dim", None)

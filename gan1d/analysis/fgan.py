@@ -159,6 +159,7 @@ def fgan_bounds(real, fake, critics=FGAN_CRITICS, steps=1000, checkpoints=None, 
     checkpoints = _checkpoints(checkpoints, steps)
     configs = [TrainConfig.from_options(steps=steps, batch_size=batch_size, **options, **_loss_options(name))
                for name in names]  # fmt: skip
+    configs[0].check_unpacked("fgan_bounds")
     losses = [get_loss(c.loss, c.f) for c in configs]
     exact = np.array([loss.exact_divergence(real, fake) for loss in losses])
     trainer = Trainer(real, [seed] * len(names), configs, generator=fake)

@@ -129,6 +129,7 @@ def critic_sweep(loss, family, reference, thetas, steps=2000, checkpoints=None, 
         raise ValueError(f"thetas must be a non-empty array of finite numbers, got {thetas!r}")
     checkpoints = _checkpoints(checkpoints, steps)
     config = TrainConfig.from_options(loss=loss, steps=steps, batch_size=batch_size, **options)
+    config.check_unpacked("critic_sweep")
     specs = [as_generator(family(float(t))) for t in thetas]
     G = stack_parametric(specs, config.device)
     if G.dim != reference.dim:

@@ -59,6 +59,7 @@ from toys import validation
 from .generators import MLP, LocationScale, ParallelLines
 from .losses import get_loss
 from .regularisers import spectral_norm
+from .remedies import MinibatchStdCritic
 
 __all__ = ["TrainConfig", "member_configs"]
 
@@ -103,6 +104,12 @@ class TrainConfig:
     consensus: float = 0.0  # gamma of consensus optimisation, v - gamma grad |v|^2/2 (Mescheder, Nowozin, Geiger,
     #                         NeurIPS 2017); needs updates="simultaneous"
     spectral_norm: bool = False  # divide every critic layer's weight by its spectral norm (Miyato et al., ICLR 2018)
+    # Remedies for mode collapse (gan1d.training.remedies); the defaults switch them off.
+    pack: int = 1  # PacGAN's degree m: the critic scores m samples concatenated, real with real, fake with fake
+    #                (Lin et al., NeurIPS 2018); a batch holds batch_size packs, m x batch_size samples per side
+    unroll: int = 0  # look-ahead critic steps that the generator's loss differentiates through (Metz et al., ICLR 2017)
+    minibatch_std: bool = False  # the critic's last layer also sees the batch's mean standard deviation of its
+    #                              features (Karras et al., ICLR 2018, Sec. 3)
 
     def __post_init__(self):
         loss = get_loss(self.loss, self.f)
@@ -171,6 +178,27 @@ class TrainConfig:
             )
         if not isinstance(self.spectral_norm, bool):
             raise TypeError(f"spectral_norm must be True or False, got {self.spectral_norm!r}")
+        self._check_remedies()
+
+    def _check_remedies(self):
+        validation.positive_int("pack", self.pack)
+        validation.count("unroll", self.unroll)
+        if not isinstance(self.minibatch_std, bool):
+            raise TypeError(f"minibatch_std must be True or False, got {self.minibatch_std!r}")
+        if self.unroll and self.updates == "simultaneous":
+            raise ValueError(
+                f"unroll={self.unroll!r} needs updates='alternating': the generator's loss looks ahead through "
+                "critic steps taken after the critic's own update (Metz et al. 2017, Sec. 2)"
+            )
+
+    def check_unpacked(self, where):
+        """Refuse ``pack > 1`` for ``where``, whose critic scores single points between fixed laws."""
+        if self.pack != 1:
+            raise ValueError(
+                f"{where} trains critics that score single points; pack={self.pack!r} applies to training a "
+                "generator (gan1d.train, gan1d.train_many)"
+            )
+        return self
 
     @classmethod
     def from_options(cls, **options):
@@ -205,8 +233,12 @@ class TrainConfig:
         return cls(**data)
 
     def build_critic(self, generators, in_dim, device=None):
-        """The discriminator ensemble, spectrally normalised when ``spectral_norm`` is set."""
-        critic = self.discriminator.build_critic(generators, in_dim, device)
+        """The discriminator ensemble for points of dimension ``in_dim``: on packs of ``pack`` points, with the
+        minibatch-deviation feature if ``minibatch_std``, spectrally normalised if ``spectral_norm``."""
+        if self.minibatch_std:
+            critic = MinibatchStdCritic(generators, in_dim * self.pack, self.discriminator, device)
+        else:
+            critic = self.discriminator.build_critic(generators, in_dim * self.pack, device)
         return spectral_norm(critic) if self.spectral_norm else critic
 
     def make_optimizer(self, params, lr):

@@ -50,7 +50,8 @@ def gradient_energy(critic, x):
     a graph are taken in the precision of the critic's parameters.
     """
     if not x.requires_grad:
-        x = x.detach().to(next(critic.parameters()).dtype).requires_grad_(True)
+        dtype = next(critic.parameters()).dtype if isinstance(critic, torch.nn.Module) else x.dtype
+        x = x.detach().to(dtype).requires_grad_(True)
     (grad,) = torch.autograd.grad(critic(x).sum(), x, create_graph=True)  # (N, batch, d)
     return 0.5 * grad.pow(2).sum(-1).mean(-1)
 

@@ -63,9 +63,10 @@ class Run:
 
         D(x) in (0, 1) for ``gan``/``nsgan``, the critic value f(x) for WGANs, T(x) = g_f(V(x)) for
         ``f-gan`` (comparable with ``divergences.variational.optimal_critic``), the least-squares
-        score D(x) for ``lsgan``.
+        score D(x) for ``lsgan``. A packed run's critic (``pack=m``) scores packs: ``x`` then has
+        ``m`` times the target's dimension, m points concatenated.
         """
-        pts = validation.points("x", x, dim=self.target.dim)
+        pts = validation.points("x", x, dim=self.target.dim * self.config.pack)
         t = torch.as_tensor(pts, dtype=torch.float32, device=self._device)[None]  # (1, n, d)
         with torch.no_grad():
             s = self.discriminator(t)[0].double()  # sigmoid in float64: stays inside (0, 1) up to |logit| ~ 36

@@ -55,7 +55,8 @@ TARGETS = {
 }
 #: Config fields added after format 1 was fixed, with the value every run saved before them had:
 #: no critic pretraining, the two-sided gradient penalty of Gulrajani et al. (2017), no f-GAN generator,
-#: none of the regularisers of :mod:`gan1d.training.regularisers`, alternating updates.
+#: none of the regularisers of :mod:`gan1d.training.regularisers`, alternating updates, none of the
+#: remedies of :mod:`gan1d.training.remedies`.
 _ADDED_FIELDS = {
     "one_sided": False,
     "pretrain_critic": 0,
@@ -67,6 +68,9 @@ _ADDED_FIELDS = {
     "updates": "alternating",
     "consensus": 0.0,
     "spectral_norm": False,
+    "pack": 1,
+    "unroll": 0,
+    "minibatch_std": False,
 }
 _INTEGER_DTYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
 

@@ -23,8 +23,10 @@ from .config import TrainConfig, member_configs
 from .evaluate import evaluate_members
 from .generators import FixedSampler
 from .history import Recorder
+from .inputs import check_callbacks, check_seeds, check_target, torch_generator
 from .losses import MemberLosses, get_loss, gradient_penalty
 from .regularisers import consensus_gradients, gradient_energy, noise_level, noisy
+from .remedies import functional_critic, lookahead, pack
 from .run import Run
 
 __all__ = ["Trainer", "TrainingDiverged", "check_target", "train", "train_many"]
@@ -111,7 +113,7 @@ def train_many(target, seeds, loss="wgan-gp", steps=1000, batch_size=256, genera
     (:class:`TrainingDiverged`, naming the seeds); the other members' histories up to that step
     are in ``exc.runs``.
     """
-    seeds = _seeds(seeds)
+    seeds = check_seeds(seeds)
     if generator is not None:
         options["generator"] = generator
     config = TrainConfig.from_options(loss=loss, steps=steps, batch_size=batch_size, **options)
@@ -165,10 +167,10 @@ class Trainer:
         self.loss = self.losses[0] if same else MemberLosses(self.losses)
         dev = torch.device(config.device)
         streams = [(s if isinstance(s, np.random.SeedSequence) else np.random.SeedSequence(s)).spawn(5) for s in seeds]
-        init = [_torch_generator(ss[0], dev) for ss in streams]
-        self.noise = [_torch_generator(ss[1], dev) for ss in streams]
+        init = [torch_generator(ss[0], dev) for ss in streams]
+        self.noise = [torch_generator(ss[1], dev) for ss in streams]
         self.data = [np.random.default_rng(ss[2]) for ss in streams]
-        self.eval_noise = [_torch_generator(ss[3], dev) for ss in streams]
+        self.eval_noise = [torch_generator(ss[3], dev) for ss in streams]
         self.eval_data = [np.random.default_rng(ss[4]) for ss in streams]
         spec = config.generator
         if generator is None and spec.out_dim(self.dim) != self.dim:
@@ -181,12 +183,13 @@ class Trainer:
                 raise ValueError(f"generator must be a law of the target's dimension {self.dim}, got {generator!r}")
             generator = FixedSampler(generator, dev)
         self.G = generator if generator is not None else spec.build(init, self.dim, dev)
-        self.callbacks = _callbacks(callbacks)
+        self.callbacks = check_callbacks(callbacks)
         self.D = config.build_critic(init, self.dim, dev)
         self.opt_d = config.make_optimizer(self.D.parameters(), config.lr_d)
         params = list(self.G.parameters())  # empty for a fixed sampler (gan1d.analysis)
         self.opt_g = config.make_optimizer(params, config.lr_g) if params else None
         self._real, self._real_pos = None, 0
+        self.samples = config.batch_size * config.pack  # samples per side in a batch: batch_size packs
         # The two-sided penalty of WGAN-GP traps 1-D critics in the sign of their first slope
         # (gan1d.training.losses.gradient_penalty); unless told otherwise, 1-D targets get the one-sided one.
         self.one_sided = self.dim == 1 if config.one_sided is None else config.one_sided
@@ -195,8 +198,8 @@ class Trainer:
 
     # -- the two steps ---------------------------------------------------------------------
     def real_batch(self):
-        """The next ``(N, batch, d)`` target samples, drawn ``_CHUNK`` steps at a time per member."""
-        b = self.config.batch_size
+        """The next ``(N, batch x pack, d)`` target samples, drawn ``_CHUNK`` steps at a time per member."""
+        b = self.samples
         if self._real is None or self._real_pos == self._real.shape[1]:
             n = _CHUNK * self.config.n_critic * b
             draws = [self.target.sample(n, rng).reshape(n, self.dim) for rng in self.data]
@@ -211,24 +214,29 @@ class Trainer:
         cfg = self.config
         return noisy(x, noise_level(cfg.instance_noise, cfg.instance_noise_anneal, self.step), self.noise)
 
-    def critic_loss(self, real, fake):
-        """The critic's loss with its penalties, and its scores: ``(N,)``, ``(N, batch)``, ``(N, batch)``."""
-        cfg = self.config
-        s_real, s_fake = self.D(real), self.D(fake)  # (N, batch)
+    def critic_loss(self, real, fake, critic=None):
+        """The critic's loss with its penalties, and its scores: ``(N,)``, ``(N, batch)``, ``(N, batch)``.
+
+        ``real`` and ``fake`` are ``(N, batch x pack, d)`` samples, scored in packs; ``critic`` is
+        the trainer's own unless given (the look-ahead of ``unroll`` passes its unrolled one).
+        """
+        cfg, critic = self.config, critic or self.D
+        real, fake = pack(real, cfg.pack), pack(fake, cfg.pack)
+        s_real, s_fake = critic(real), critic(fake)  # (N, batch)
         d_loss = self.loss.critic_loss(s_real, s_fake)  # (N,)
         if cfg.gp_weight:
-            d_loss = d_loss + cfg.gp_weight * gradient_penalty(self.D, real, fake, self.noise, self.one_sided)
+            d_loss = d_loss + cfg.gp_weight * gradient_penalty(critic, real, fake, self.noise, self.one_sided)
         if cfg.r1:
-            d_loss = d_loss + cfg.r1 * gradient_energy(self.D, real)
+            d_loss = d_loss + cfg.r1 * gradient_energy(critic, real)
         if cfg.r2:
-            d_loss = d_loss + cfg.r2 * gradient_energy(self.D, fake)
+            d_loss = d_loss + cfg.r2 * gradient_energy(critic, fake)
         return d_loss, s_real, s_fake
 
     def critic_step(self):
         """One update of the critics; returns (critic loss, divergence estimate), each ``(N,)``."""
-        real = self.noisy(self.real_batch())  # (N, batch, d)
+        real = self.noisy(self.real_batch())  # (N, batch x pack, d)
         with torch.no_grad():
-            fake = self.noisy(self.G(self.G.sample_latent(self.noise, self.config.batch_size)))  # (N, batch, d)
+            fake = self.noisy(self.G(self.G.sample_latent(self.noise, self.samples)))
         d_loss, s_real, s_fake = self.critic_loss(real, fake)
         self.opt_d.zero_grad(set_to_none=True)
         d_loss.sum().backward()
@@ -248,8 +256,8 @@ class Trainer:
         Returns (critic loss, divergence estimate, generator loss, generator gradient norm), each ``(N,)``;
         the norm is that of the generator's step direction (its gradient plus the consensus term).
         """
-        real = self.noisy(self.real_batch())  # (N, batch, d)
-        fake = self.noisy(self.G(self.G.sample_latent(self.noise, self.config.batch_size)))  # (N, batch, d)
+        real = self.noisy(self.real_batch())  # (N, batch x pack, d)
+        fake = self.noisy(self.G(self.G.sample_latent(self.noise, self.samples)))
         d_loss, s_real, s_fake = self.critic_loss(real, fake)
         g_loss = self.loss.generator_loss(s_fake)  # (N,)
         g_params, d_params = list(self.G.parameters()), list(self.D.parameters())
@@ -264,10 +272,20 @@ class Trainer:
         return d_loss.detach(), estimate, g_loss.detach(), sq.sqrt()
 
     def generator_step(self):
-        """One update of the generators; returns (generator loss, gradient norm), each ``(N,)``."""
-        fake = self.noisy(self.G(self.G.sample_latent(self.noise, self.config.batch_size)))  # (N, batch, d)
+        """One update of the generators; returns (generator loss, gradient norm), each ``(N,)``.
+
+        With ``unroll=k`` the loss is scored by the critic after k look-ahead updates on a fresh real
+        batch and this fake batch, differentiated through them (:func:`~gan1d.training.remedies.lookahead`).
+        """
+        cfg = self.config
+        fake = self.noisy(self.G(self.G.sample_latent(self.noise, self.samples)))  # (N, batch x pack, d)
+        critic = self.D
+        if cfg.unroll:
+            real = self.noisy(self.real_batch())
+            params = lookahead(self.D, self.opt_d, lambda c: self.critic_loss(real, fake, c)[0], cfg.unroll, cfg.clip)
+            critic = functional_critic(self.D, params)
         self.D.requires_grad_(False)
-        g_loss = self.loss.generator_loss(self.D(fake))  # (N,)
+        g_loss = self.loss.generator_loss(critic(pack(fake, cfg.pack)))  # (N,)
         self.D.requires_grad_(True)
         self.opt_g.zero_grad(set_to_none=True)
         g_loss.sum().backward()
@@ -353,43 +371,3 @@ class Trainer:
             Run.from_member(self.target, self.configs[k], s, self.G, self.D, k, histories[k])
             for k, s in enumerate(self.seeds)
         ]
-
-
-def check_target(target):
-    """The target, if it is a toy that can be sampled; ``ValueError`` otherwise."""
-    if not isinstance(target, toys.Distribution):
-        raise ValueError(f"target must be a toys distribution with sample(n, rng), got {target!r}")
-    try:
-        x = np.asarray(target.sample(2, np.random.default_rng(0)), dtype=float)
-    except Exception as exc:  # any failure to sample means it cannot be a target
-        raise ValueError(f"target cannot be sampled: {target!r}.sample(2, rng) raised {exc!r}") from exc
-    if x.reshape(2, -1).shape[1] != target.dim or not np.all(np.isfinite(x)):
-        raise ValueError(f"target cannot be sampled: {target!r}.sample gave {x!r}")
-    return target
-
-
-def _seeds(seeds):
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
-        raise TypeError(f"seeds must be a sequence of non-negative integers, got {seeds!r}")
-    seeds = [check_seed("seeds", s) for s in seeds]
-    if not seeds:
-        raise ValueError("seeds must not be empty")
-    if len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds must be distinct, got {seeds}")
-    return seeds
-
-
-def _torch_generator(seed_sequence, device):
-    g = torch.Generator(device=device)
-    g.manual_seed(int(seed_sequence.generate_state(1, np.uint64)[0] >> np.uint64(1)))
-    return g
-
-
-def _callbacks(callbacks):
-    if callable(callbacks) or isinstance(callbacks, (str, bytes)) or not hasattr(callbacks, "__iter__"):
-        raise TypeError(f"callbacks must be a sequence of callables (trainer, step) -> None, got {callbacks!r}")
-    callbacks = list(callbacks)
-    for c in callbacks:
-        if not callable(c):
-            raise TypeError(f"callbacks must be callables (trainer, step) -> None, got {c!r}")
-    return callbacks
