@@ -9,6 +9,7 @@ import toys
 from divergences import empirical
 
 from .coverage import mode_coverage
+from .networks import evaluation
 
 __all__ = ["EXACT", "evaluate_member", "evaluate_members", "sample_members"]
 
@@ -79,6 +80,6 @@ def _exact_or_nan(exact, target, law):
 
 def sample_members(generator, n, noises):
     """``n`` samples of every member as numpy arrays, shape ``(n,)`` in 1-D and ``(n, d)`` otherwise."""
-    with torch.no_grad():
+    with torch.no_grad(), evaluation(generator):  # batch normalisation: its running statistics
         x = generator(generator.sample_latent(noises, n)).double().cpu().numpy()  # (N, n, d)
     return [xk[:, 0] if xk.shape[1] == 1 else xk for xk in x]

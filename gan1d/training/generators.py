@@ -24,9 +24,9 @@ import torch
 from torch import nn
 
 import toys
-from toys.validation import positive_int, real_scalar
+from toys.validation import positive_int, positive_scalar, real_scalar
 
-from .networks import ACTIVATIONS, EnsembleMLP
+from .networks import ACTIVATIONS, INITS, EnsembleMLP
 
 __all__ = ["MLP", "LocationScale", "ParallelLines", "as_generator"]
 
@@ -47,6 +47,18 @@ class MLP:
         Dimension of the standard normal latent noise, when used as a generator (default 2).
     dim : int or None
         Output dimension as a generator; ``None`` (default) takes the target's.
+    batch_norm : bool
+        Batch normalisation after each hidden layer's affine map, before its activation (the
+        generator of ALI and PacGAN); the running statistics are used in evaluation.
+    maxout : int
+        Pieces of each hidden unit; above 1 the hidden layers are maxout layers (Goodfellow et al.
+        2013; PacGAN's discriminator has 5) and ``activation`` is not used.
+    init : str
+        Weight initialisation: ``"uniform"`` (default, torch's ``nn.Linear``), ``"normal"``
+        (N(0, 0.02²) weights and zero biases, as DCGAN and ALI) or ``"orthogonal"`` (gain 1; the
+        unrolled GAN's code uses 1.4), with zero biases.
+    init_scale : float or None
+        The standard deviation of ``"normal"`` or the gain of ``"orthogonal"``; None: their defaults.
 
     References
     ----------
@@ -59,6 +71,10 @@ class MLP:
     activation: str = "relu"
     latent_dim: int = 2
     dim: int | None = None
+    batch_norm: bool = False
+    maxout: int = 1
+    init: str = "uniform"
+    init_scale: float | None = None
 
     def __post_init__(self):
         positive_int("width", self.width)
@@ -68,6 +84,18 @@ class MLP:
             positive_int("dim", self.dim)
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {self.activation!r}")
+        if not isinstance(self.batch_norm, bool):
+            raise TypeError(f"batch_norm must be True or False, got {self.batch_norm!r}")
+        positive_int("maxout", self.maxout)
+        if self.init not in INITS:
+            raise ValueError(f"init must be one of {sorted(INITS)}, got {self.init!r}")
+        if self.init_scale is not None:
+            object.__setattr__(self, "init_scale", positive_scalar("init_scale", self.init_scale))
+
+    def network(self, generators, in_dim, out_dim, device=None):
+        """The :class:`~gan1d.training.networks.EnsembleMLP` this spec describes, ``in_dim -> out_dim``."""
+        options = {"batch_norm": self.batch_norm, "maxout": self.maxout, "init": self.init, "scale": self.init_scale}
+        return EnsembleMLP(generators, in_dim, out_dim, self.width, self.depth, self.activation, device, **options)
 
     def out_dim(self, target_dim):
         return target_dim if self.dim is None else self.dim
@@ -78,7 +106,7 @@ class MLP:
 
     def build_critic(self, generators, in_dim, device=None):
         """The discriminator/critic ensemble: ``(N, batch, in_dim) -> (N, batch)`` scores."""
-        return Critic(EnsembleMLP(generators, in_dim, 1, self.width, self.depth, self.activation, device))
+        return Critic(self.network(generators, in_dim, 1, device))
 
 
 class Critic(nn.Module):
@@ -100,7 +128,7 @@ class MLPGenerator(nn.Module):
     def __init__(self, spec, generators, out_dim, device=None):
         super().__init__()
         self.spec, self.dim, self.latent_dim = spec, out_dim, spec.latent_dim
-        self.net = EnsembleMLP(generators, spec.latent_dim, out_dim, spec.width, spec.depth, spec.activation, device)
+        self.net = spec.network(generators, spec.latent_dim, out_dim, device)
 
     def sample_latent(self, generators, batch):  # -> (N, batch, latent_dim)
         dev = self.net.net[0].weight.device

@@ -9,12 +9,23 @@ parameters is exactly the gradient of member k's own loss. Adam and RMSprop act 
 one optimizer over the stacked parameters is N independent optimizers.
 """
 
+import contextlib
 import math
 
 import torch
 from torch import nn
 
-__all__ = ["ACTIVATIONS", "EnsembleLinear", "EnsembleMLP", "member_state", "n_members"]
+__all__ = [
+    "ACTIVATIONS",
+    "INITS",
+    "EnsembleBatchNorm",
+    "EnsembleLinear",
+    "EnsembleMLP",
+    "EnsembleMaxout",
+    "evaluation",
+    "member_state",
+    "n_members",
+]
 
 #: Activation functions by name.
 ACTIVATIONS = {
@@ -25,6 +36,8 @@ ACTIVATIONS = {
     "gelu": nn.GELU,
     "silu": nn.SiLU,
 }
+#: Weight initialisations by name, with the default scale of each (None: none).
+INITS = {"uniform": None, "normal": 0.02, "orthogonal": 1.0}
 
 
 class EnsembleLinear(nn.Module):
@@ -37,25 +50,43 @@ class EnsembleLinear(nn.Module):
     in_features, out_features : int
         Input and output widths.
 
-    Notes
-    -----
-    Initialised as ``torch.nn.Linear`` is: weights and biases uniform on
-    :math:`[-1/\\sqrt{\\text{in}}, 1/\\sqrt{\\text{in}}]` (Kaiming-uniform with ``a = sqrt(5)``).
+    bias : bool
+        With a bias (default); without, as before a batch normalisation, which removes it.
+    init : str
+        ``"uniform"`` (default): as ``torch.nn.Linear`` is, weights and biases uniform on
+        :math:`[-1/\\sqrt{\\text{in}}, 1/\\sqrt{\\text{in}}]` (Kaiming-uniform with ``a = sqrt(5)``).
+        ``"normal"``: weights :math:`N(0, s^2)`, biases 0, s = ``scale`` (default 0.02, as in DCGAN and
+        ALI). ``"orthogonal"``: each member's weight an orthogonal matrix times the gain ``scale``
+        (default 1), biases 0.
+    scale : float, optional
+        The scale of ``init`` (unused by ``"uniform"``).
     """
 
-    def __init__(self, generators, in_features, out_features, device=None):
+    def __init__(self, generators, in_features, out_features, device=None, bias=True, init="uniform", scale=None):
         super().__init__()
         n = len(generators)
         self.in_features, self.out_features = in_features, out_features
         self.weight = nn.Parameter(torch.empty(n, in_features, out_features, device=device))
-        self.bias = nn.Parameter(torch.empty(n, 1, out_features, device=device))
+        self.bias = nn.Parameter(torch.empty(n, 1, out_features, device=device)) if bias else None
+        scale = INITS[init] if scale is None else scale
         bound = 1.0 / math.sqrt(in_features)
         with torch.no_grad():
             for k, g in enumerate(generators):
-                self.weight[k].uniform_(-bound, bound, generator=g)
-                self.bias[k].uniform_(-bound, bound, generator=g)
+                if init == "uniform":
+                    self.weight[k].uniform_(-bound, bound, generator=g)
+                elif init == "normal":
+                    self.weight[k].normal_(0.0, scale, generator=g)
+                else:
+                    nn.init.orthogonal_(self.weight[k], gain=scale, generator=g)
+                if bias:
+                    if init == "uniform":
+                        self.bias[k].uniform_(-bound, bound, generator=g)
+                    else:
+                        self.bias[k].zero_()
 
     def forward(self, x):  # x: (N, batch, in)
+        if self.bias is None:
+            return torch.bmm(x, self.weight)
         if self.weight.shape[0] == 1:  # one member: the 2-D kernel (its double backward is cheaper)
             return torch.addmm(self.bias[0], x[0], self.weight[0]).unsqueeze(0)
         return torch.baddbmm(self.bias, x, self.weight)  # (N, batch, out)
@@ -64,21 +95,73 @@ class EnsembleLinear(nn.Module):
         return f"members={self.weight.shape[0]}, in={self.in_features}, out={self.out_features}"
 
 
+class EnsembleBatchNorm(nn.Module):
+    """Batch normalisation of each member over its own batch: ``(N, batch, width)``, per-member scale and shift.
+
+    In training mode the statistics are the batch's (biased variance), and running averages
+    (momentum 0.1, as ``torch.nn.BatchNorm1d``) are kept; in evaluation mode the running averages
+    are used (Ioffe and Szegedy 2015).
+    """
+
+    def __init__(self, n, width, device=None, momentum=0.1, eps=1e-5):
+        super().__init__()
+        self.momentum, self.eps = momentum, eps
+        self.weight = nn.Parameter(torch.ones(n, 1, width, device=device))
+        self.bias = nn.Parameter(torch.zeros(n, 1, width, device=device))
+        self.register_buffer("running_mean", torch.zeros(n, 1, width, device=device))
+        self.register_buffer("running_var", torch.ones(n, 1, width, device=device))
+
+    def forward(self, x):
+        if self.training:
+            mean, var = x.mean(1, keepdim=True), x.var(1, unbiased=False, keepdim=True)
+            with torch.no_grad():
+                unbiased = var * (x.shape[1] / max(x.shape[1] - 1, 1))
+                self.running_mean.lerp_(mean, self.momentum)
+                self.running_var.lerp_(unbiased, self.momentum)
+        else:
+            mean, var = self.running_mean, self.running_var
+        return (x - mean) / torch.sqrt(var + self.eps) * self.weight + self.bias
+
+
+class EnsembleMaxout(nn.Module):
+    """Maxout units (Goodfellow et al. 2013): ``pieces`` affine maps per unit, the largest kept."""
+
+    def __init__(self, generators, in_features, width, pieces, device=None, init="uniform", scale=None):
+        super().__init__()
+        self.width, self.pieces = width, pieces
+        self.linear = EnsembleLinear(generators, in_features, width * pieces, device, init=init, scale=scale)
+
+    def forward(self, x):
+        z = self.linear(x)
+        return z.reshape(*z.shape[:-1], self.width, self.pieces).amax(-1)
+
+
 class EnsembleMLP(nn.Module):
     """N independent MLPs ``in_dim -> width x depth -> out_dim`` with one activation.
 
     ``forward`` takes ``(N, batch, in_dim)`` and returns ``(N, batch, out_dim)``; an ensemble of
     one also accepts ``(batch, in_dim)`` and returns ``(batch, out_dim)``, like an ``nn.Sequential``.
+    A hidden layer is ``Linear -> activation``; with ``batch_norm``, ``Linear (no bias) ->
+    EnsembleBatchNorm -> activation`` (the generator of ALI and PacGAN); with ``maxout`` > 1 pieces,
+    a maxout layer (their discriminator), which is its own nonlinearity. ``init`` and ``scale`` as for
+    :class:`EnsembleLinear`, for every layer.
     """
 
-    def __init__(self, generators, in_dim, out_dim, width, depth, activation, device=None):
+    def __init__(self, generators, in_dim, out_dim, width, depth, activation, device=None, *, batch_norm=False,
+                 maxout=1, init="uniform", scale=None):  # fmt: skip
         super().__init__()
-        widths = [in_dim] + [width] * depth + [out_dim]
-        layers = []
-        for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
-            layers.append(EnsembleLinear(generators, a, b, device=device))
-            if i < depth:
+        layers, a = [], in_dim
+        for _ in range(depth):
+            if maxout > 1:
+                layers.append(EnsembleMaxout(generators, a, width, maxout, device, init, scale))
+            else:
+                layers.append(EnsembleLinear(generators, a, width, device, not batch_norm, init, scale))
+            if batch_norm:
+                layers.append(EnsembleBatchNorm(len(generators), width, device))
+            if maxout == 1:
                 layers.append(ACTIVATIONS[activation]())
+            a = width
+        layers.append(EnsembleLinear(generators, a, out_dim, device, True, init, scale))
         self.net = nn.Sequential(*layers)
 
     def forward(self, x):
@@ -97,3 +180,15 @@ def n_members(module):
 def member_state(module, k):
     """State dict of member ``k`` of an ensemble, as an ensemble of one (tensors cloned)."""
     return {name: t[k : k + 1].detach().clone() for name, t in module.state_dict().items()}
+
+
+@contextlib.contextmanager
+def evaluation(module):
+    """``module`` in evaluation mode for the block (batch normalisation uses its running statistics), then
+    back in the mode it was in."""
+    was = module.training
+    module.eval()
+    try:
+        yield module
+    finally:
+        module.train(was)

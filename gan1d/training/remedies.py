@@ -28,7 +28,7 @@ References
 import torch
 from torch import nn
 
-from .networks import ACTIVATIONS, EnsembleLinear, EnsembleMLP
+from .networks import EnsembleLinear
 
 __all__ = ["MinibatchStdCritic", "functional_critic", "lookahead", "pack"]
 
@@ -61,12 +61,11 @@ class MinibatchStdCritic(nn.Module):
 
     def __init__(self, generators, in_dim, spec, device=None):
         super().__init__()
-        self.body = EnsembleMLP(generators, in_dim, spec.width, spec.width, spec.depth - 1, spec.activation, device)
-        self.activation = ACTIVATIONS[spec.activation]()
-        self.head = EnsembleLinear(generators, spec.width + 1, 1, device=device)
+        self.hidden = nn.Sequential(*spec.network(generators, in_dim, 1, device).net[:-1])  # all but the output layer
+        self.head = EnsembleLinear(generators, spec.width + 1, 1, device, init=spec.init, scale=spec.init_scale)
 
     def forward(self, x):  # (N, batch, in_dim) -> (N, batch)
-        h = self.activation(self.body(x))
+        h = self.hidden(x)
         std = torch.sqrt(h.var(dim=1, unbiased=False, keepdim=True) + STD_EPS).mean(-1, keepdim=True)  # (N, 1, 1)
         return self.head(torch.cat([h, std.expand(*h.shape[:2], 1)], dim=-1)).squeeze(-1)
 

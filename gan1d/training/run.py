@@ -9,6 +9,7 @@ import torch
 from toys import validation
 
 from .losses import get_loss
+from .networks import evaluation
 from .run_file import contents, read
 
 __all__ = ["Run", "load"]
@@ -54,7 +55,7 @@ class Run:
         """
         n = validation.count("n", n)
         g = _torch_rng(rng, self._device)
-        with torch.no_grad():
+        with torch.no_grad(), evaluation(self.generator):
             x = self.generator(self.generator.sample_latent([g], n))[0].double().cpu().numpy()  # (n, d)
         return x[:, 0] if x.shape[1] == 1 else x
 
@@ -68,7 +69,7 @@ class Run:
         """
         pts = validation.points("x", x, dim=self.target.dim * self.config.pack)
         t = torch.as_tensor(pts, dtype=torch.float32, device=self._device)[None]  # (1, n, d)
-        with torch.no_grad():
+        with torch.no_grad(), evaluation(self.discriminator):
             s = self.discriminator(t)[0].double()  # sigmoid in float64: stays inside (0, 1) up to |logit| ~ 36
             output = get_loss(self.config.loss, self.config.f).output
             if output is not None:

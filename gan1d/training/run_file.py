@@ -72,6 +72,8 @@ _ADDED_FIELDS = {
     "unroll": 0,
     "minibatch_std": False,
 }
+#: MLP fields added after format 1 was fixed, likewise: no batch normalisation, no maxout, torch's init.
+_ADDED_MLP_FIELDS = {"batch_norm": False, "maxout": 1, "init": "uniform", "init_scale": None}
 _INTEGER_DTYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
 
 
@@ -273,7 +275,7 @@ def _config(value):
     for name in ("generator", "discriminator"):  # a network field left out would take its default
         spec = getattr(config, name)
         spec_fields = ["kind"] + [f.name for f in dataclasses.fields(spec)]
-        _check_keys(f"config {name} ({type(spec).__name__})", value[name], spec_fields)
+        _check_keys(f"config {name} ({type(spec).__name__})", value[name], spec_fields, optional=_ADDED_MLP_FIELDS)
     return config
 
 

@@ -163,7 +163,7 @@ def test_minibatch_std_feature_is_the_mean_feature_deviation():
     gens = [torch.Generator().manual_seed(k) for k in range(2)]
     critic = MinibatchStdCritic(gens, 2, gan1d.MLP(width=5, depth=2), None)
     x = torch.randn(2, 7, 2)
-    h = critic.activation(critic.body(x))
+    h = critic.hidden(x)
     std = torch.sqrt(h.var(dim=1, unbiased=False) + STD_EPS).mean(-1)  # (N,)
     expected = critic.head(torch.cat([h, std[:, None, None].expand(2, 7, 1)], -1)).squeeze(-1)
     torch.testing.assert_close(critic(x), expected)
@@ -194,3 +194,76 @@ def test_minibatch_std_training_runs_saves_and_loads(tmp_path):
 def test_bad_remedy_options_are_refused(options, error, match):
     with pytest.raises(error, match=match):
         TrainConfig.from_options(loss="gan", n_critic=1, **options)
+
+
+# -- the networks of the published protocols -----------------------------------------------------------
+def test_batch_norm_normalises_each_member_over_its_batch_and_uses_running_statistics_in_evaluation():
+    from gan1d.training.networks import EnsembleBatchNorm
+
+    bn = EnsembleBatchNorm(2, 3)
+    x = torch.randn(2, 50, 3) * torch.tensor([1.0, 5.0, 0.1]) + 4.0
+    y = bn(x)
+    torch.testing.assert_close(y.mean(1), torch.zeros(2, 3), atol=1e-5, rtol=0)
+    v = x.var(1, unbiased=False)
+    torch.testing.assert_close(y.var(1, unbiased=False), v / (v + 1e-5))  # unit variance, but for eps
+    expected_mean = 0.1 * x.mean(1, keepdim=True)  # one step of momentum 0.1 from 0
+    torch.testing.assert_close(bn.running_mean, expected_mean)
+    bn.eval()
+    torch.testing.assert_close(bn(x), (x - bn.running_mean) / torch.sqrt(bn.running_var + 1e-5))
+
+
+def test_maxout_keeps_the_largest_piece():
+    from gan1d.training.networks import EnsembleMaxout
+
+    layer = EnsembleMaxout([torch.Generator().manual_seed(0)], 2, 3, 4)
+    x = torch.randn(1, 5, 2)
+    pieces = layer.linear(x).reshape(1, 5, 3, 4)
+    torch.testing.assert_close(layer(x), pieces.max(-1).values)
+
+
+@pytest.mark.parametrize("init, scale", [("normal", None), ("normal", 0.5), ("orthogonal", 1.4)])
+def test_initialisations(init, scale):
+    spec = gan1d.MLP(width=64, depth=2, init=init, init_scale=scale)
+    net = spec.network([torch.Generator().manual_seed(3)], 64, 1)
+    first = net.net[0]
+    assert torch.count_nonzero(first.bias) == 0
+    w = first.weight[0].detach()
+    if init == "normal":
+        assert w.std().item() == pytest.approx(scale or 0.02, rel=0.05)  # 4,096 draws: the std to about 1.1%
+    else:
+        torch.testing.assert_close(w.T @ w, scale**2 * torch.eye(64), atol=1e-5, rtol=0)
+
+
+def test_default_mlp_builds_the_network_it_always_built():
+    net = gan1d.MLP(width=4, depth=2).network([torch.Generator().manual_seed(0)], 2, 1)
+    assert [type(m).__name__ for m in net.net] == ["EnsembleLinear", "ReLU", "EnsembleLinear", "ReLU", "EnsembleLinear"]
+    g = torch.Generator().manual_seed(0)  # torch's nn.Linear initialisation, drawn in the same order
+    bound = 1 / 2**0.5
+    expected = torch.empty(2, 4).uniform_(-bound, bound, generator=g)
+    torch.testing.assert_close(net.net[0].weight[0].detach(), expected)
+
+
+def test_pacgan_like_networks_train_and_evaluate_with_population_statistics(tmp_path):
+    gen = gan1d.MLP(width=16, depth=2, batch_norm=True, init="normal")
+    disc = gan1d.MLP(width=8, depth=2, maxout=5, init="normal")
+    run = gan1d.train(RING, loss="nsgan", steps=4, batch_size=32, generator=gen, discriminator=disc, pack=2,
+                      updates="simultaneous", eval_every=4, eval_samples=200)  # fmt: skip
+    assert run.generator.training  # back in training mode after the evaluations
+    a, b = run.sample(100, rng=1), run.sample(100, rng=1)
+    np.testing.assert_array_equal(a, b)  # evaluation mode: the running statistics, not the batch's
+    run.save(tmp_path / "pacgan.pt")
+    np.testing.assert_allclose(gan1d.load(tmp_path / "pacgan.pt").sample(100, rng=1), a, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "options, error, match",
+    [
+        ({"maxout": 0}, ValueError, "maxout"),
+        ({"batch_norm": "yes"}, TypeError, "batch_norm"),
+        ({"init": "xavier"}, ValueError, "init"),
+        ({"init_scale": -1.0}, ValueError, "init_scale"),
+    ],
+)
+def test_bad_network_options_are_refused(options, error, match):
+    with pytest.raises(error, match=match):
+        gan1d.MLP(**options)

@@ -227,7 +227,12 @@ def _key_paths(data):
     paths = [(k,) for k in data]
     paths += [("target", k) for k in data["target"]] + [("target", "params", k) for k in data["target"]["params"]]
     paths += [("config", k) for k in data["config"] if k not in run_file._ADDED_FIELDS]
-    paths += [("config", net, k) for net in ("generator", "discriminator") for k in data["config"][net]]
+    paths += [
+        ("config", net, k)
+        for net in ("generator", "discriminator")
+        for k in data["config"][net]
+        if k not in run_file._ADDED_MLP_FIELDS
+    ]
     paths += [("history", k) for k in data["history"]] + [("history", "steps", k) for k in data["history"]["steps"]]
     paths += [("history", "evals", "eval_step")]
     paths += [(net, k) for net in ("generator", "discriminator") for k in data[net]]
@@ -483,3 +488,15 @@ def test_a_bad_device_is_the_callers_error_not_the_files(saved, tmp_path):
     torch.save(copy.deepcopy(saved), tmp_path / "run.pt")
     with pytest.raises(ValueError, match=r"^device must be 'cpu' or 'cuda', got 'tpu'"):
         gan1d.load(tmp_path / "run.pt", device="tpu")
+
+
+def test_a_run_saved_before_the_later_fields_loads_with_their_old_values(saved, tmp_path):
+    data = copy.deepcopy(saved)
+    for key in run_file._ADDED_FIELDS:
+        del data["config"][key]
+    for net in ("generator", "discriminator"):
+        for key in run_file._ADDED_MLP_FIELDS:
+            del data["config"][net][key]
+    run = load(tmp_path, data)
+    assert run.config.pack == 1 and run.config.unroll == 0 and run.config.r1 == 0.0
+    assert run.config.generator.batch_norm is False and run.config.discriminator.maxout == 1
