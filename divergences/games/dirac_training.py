@@ -12,8 +12,8 @@ Near the equilibrium :math:`x^* = (0, 0)` the field is :math:`v(x) \approx J x`
   (:math:`|1 + ih\omega| = \sqrt{1 + h^2\omega^2} > 1`) and converge at the rate
   :math:`\max|1 + h\lambda|` when that is below 1;
 * alternating steps (generator first, then critic, as the authors' code) have an update Jacobian
-  of determinant :math:`1 + h J_{22}` per pair of steps: 1 without damping, so they neither
-  converge nor diverge for small h.
+  of determinant :math:`(1 + h J_{11})(1 + h J_{22})` per pair of steps (:math:`J_{11} = 0` but under
+  consensus): 1 without damping, so they neither converge nor diverge for small h.
 
 :func:`update_eigenvalues` gives the update's spectrum in closed form, the trajectories let a
 reader check it. References: Mescheder, Geiger and Nowozin (2018), Sec. 2-3; Mescheder, Nowozin and

@@ -230,6 +230,19 @@ def test_alternating_steps_stay_bounded_and_do_not_converge():
         np.testing.assert_allclose(np.abs(lam), 1.0, atol=1e-15)
 
 
+@pytest.mark.parametrize(("options", "j11"), [({"regularizer": "r1", "gamma": 0.4}, 0.0),
+                         ({"regularizer": "consensus", "gamma": 0.4}, -0.4 * H1**2)])  # fmt: skip
+def test_an_alternating_round_scales_areas_by_the_product_of_its_half_steps(options, j11):
+    # the module's claim: det = (1 + h J11)(1 + h J22) per round, J11 = 0 except under consensus, where
+    # J - gamma J^T J has J11 = -gamma h'(0)^2; with n_g and n_c steps, each factor to that power
+    lr, j = 0.3, jacobian_at_equilibrium("gan", **options)
+    assert j[0, 0] == pytest.approx(j11, abs=1e-15)
+    for n_g, n_c in ((1, 1), (2, 3)):
+        lam = update_eigenvalues("gan", lr, method="alternating", generator_steps=n_g, critic_steps=n_c, **options)
+        det = (1 + lr * j[0, 0]) ** n_g * (1 + lr * j[1, 1]) ** n_c
+        assert np.prod(lam).real == pytest.approx(det, rel=1e-14) and det < 1
+
+
 @pytest.mark.parametrize("method", ["simultaneous", "alternating"])
 @pytest.mark.parametrize(("objective", "options"), [("gan", {}), ("gan", {"regularizer": "r1", "gamma": 0.4}),
                          ("nsgan", {"regularizer": "instance_noise", "sigma": 0.9}),
