@@ -271,7 +271,7 @@ def _se(x):
     return x.std(ddof=1) / np.sqrt(len(x)) if len(x) > 1 else float("nan")
 
 
-# -- part 6 of the lecture ------------------------------------------------------------------------
+# -- part 9 of the lecture ------------------------------------------------------------------------
 def lecture_cells(executor, s, seed):
     """Submit the lecture's table (sizes ``s``, a :class:`gan1d.lecture.settings.Setting`); the futures."""
     return submit_cells(executor, seeds=range(seed, seed + s.collapse_seeds), n_samples=s.collapse_samples,
@@ -289,7 +289,7 @@ def _overrides(s):
 
 
 def section(out, s, cells, log=None):
-    """Part 6 of the lecture: the cells (or their futures, waited for), ``mode_collapse.png``, the report's lines."""
+    """Part 9 of the lecture: the cells (or their futures, waited for), ``mode_collapse.png``, the report's lines."""
     if isinstance(cells[0], concurrent.futures.Future):
         cells = collect(cells, log)
     seeds = cells[0].seeds

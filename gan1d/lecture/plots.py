@@ -1,4 +1,4 @@
-"""The lecture's figures (parts 2, 3, 5 and 6 of :mod:`gan1d.lecture`); each writes one PNG.
+"""The lecture's figures (parts 2, 3, 5 and 9 of :mod:`gan1d.lecture`); each writes one PNG.
 
 Every function takes the results it draws and a path, so a figure can be redrawn without
 training again. Part 4's frames and animation are in :mod:`gan1d.lecture.ring`.

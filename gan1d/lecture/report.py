@@ -1,6 +1,6 @@
 """The whole lecture, end to end: ``python -m gan1d lecture --out out [--quick] [--seed 0]``.
 
-Writes into ``out`` the figures of six parts and ``report.md``, which ties them together:
+Writes into ``out`` the figures of nine parts and ``report.md``, which ties them together:
 
 1. the analytic core (:func:`gan1d.lecture.analytic.run`): ``parallel_lines.png``,
    ``gaussian_location.png``, ``mixture_shift.png``, ``fits.png``;
@@ -11,7 +11,12 @@ Writes into ``out`` the figures of six parts and ``report.md``, which ties them 
 4. an MLP generator on the ring of 8 Gaussians, filmed: ``training_frames.png``,
    ``training.gif``, ``training_curves.png``;
 5. the parallel-lines generator trained with each loss: ``parallel_lines_training.png``;
-6. the mode-collapse table (:mod:`gan1d.lecture.mode_collapse`): ``mode_collapse.png``.
+6. the f-GANs' critics against the exact f-divergences (:mod:`gan1d.lecture.fgan`):
+   ``fgan_bounds.png``;
+7. a Gaussian fitted to a mixture with each f-GAN, next to the exact minimiser: ``fgan_fits.png``;
+8. the Dirac-GAN: which training methods converge (:mod:`gan1d.lecture.dirac`):
+   ``dirac_fields.png``, ``dirac_spectra.png``;
+9. the mode-collapse table (:mod:`gan1d.lecture.mode_collapse`): ``mode_collapse.png``.
 
 Every random stream is seeded from ``seed``. Each part prints a line when it starts and when it
 ends, with its wall time.
@@ -32,7 +37,7 @@ from pathlib import Path
 
 import torch
 
-from . import analytic, critics, parallel, ring
+from . import analytic, critics, dirac, fgan, parallel, ring
 from . import mode_collapse as mc
 from .settings import FULL, QUICK
 
@@ -40,7 +45,7 @@ __all__ = ["run"]
 
 
 def run(out="out", quick=False, seed=0, threads=1, workers=None):
-    """Run the six parts and write ``out/report.md``; returns its path.
+    """Run the nine parts and write ``out/report.md``; returns its path.
 
     ``threads`` sets torch's intra-op threads for the run (restored afterwards). The networks are
     small: one thread is about as fast as two on an idle machine, while two threads slow down
@@ -50,7 +55,7 @@ def run(out="out", quick=False, seed=0, threads=1, workers=None):
     ``workers`` is the number of processes that train the cells of the mode-collapse table
     (:mod:`gan1d.lecture.mode_collapse`) while this process runs the other parts; None: one per
     core. Each cell is a pure function of its seeds, so the table is the same for any number of
-    workers (0 trains the cells here, one after the other, in part 6).
+    workers (0 trains the cells here, one after the other, in part 9).
     """
     import matplotlib
 
@@ -63,7 +68,7 @@ def run(out="out", quick=False, seed=0, threads=1, workers=None):
     times = []
     with _threads(threads), _pool(workers) as pool:
         # the mode-collapse cells, most of the work, start at once in the workers; the other parts
-        # run here meanwhile, and part 6 collects the cells (or, with no workers, trains them)
+        # run here meanwhile, and part 9 collects the cells (or, with no workers, trains them)
         cells = mc.lecture_cells(pool, s, seed) if pool is not None else None
         parts = [
             ("the analytic core", lambda: analytic_core(out)),
@@ -71,6 +76,9 @@ def run(out="out", quick=False, seed=0, threads=1, workers=None):
             ("D against D*, and the saturated discriminator", lambda: critics.d_vs_dstar(out, s, seed)),
             ("training on the ring, frame by frame", lambda: ring.ring_section(out, s, seed)),
             ("the parallel-lines generator", lambda: parallel.parallel_lines(out, s, seed)),
+            ("the f-GANs' critics against the exact f-divergences", lambda: fgan.bounds_section(out, s, seed)),
+            ("a Gaussian fitted with each f-GAN", lambda: fgan.fits_section(out, s, seed)),
+            ("the Dirac-GAN: which training methods converge", lambda: dirac.section(out, s, seed)),
             (
                 "mode collapse",
                 lambda: mc.section(out, s, cells or mc.lecture_cells(mc.SerialExecutor(), s, seed), _say),

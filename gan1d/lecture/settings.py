@@ -7,10 +7,11 @@ import toys
 
 from ..training.generators import MLP
 
-__all__ = ["FULL", "LEAKY", "QUICK", "RING_NET", "TWO_MODES", "Setting"]
+__all__ = ["FULL", "LEAKY", "QUICK", "RING_NET", "SMALL_LEAKY", "TWO_MODES", "Setting"]
 
 TWO_MODES = toys.GaussianMixture(weights=[0.5, 0.5], means=[-2.0, 2.0], stds=[0.5, 0.5])
 LEAKY = MLP(width=64, depth=2, activation="leaky_relu")
+SMALL_LEAKY = MLP(width=32, depth=2, activation="leaky_relu")
 RING_NET = MLP(width=64, depth=3)
 
 
@@ -34,10 +35,19 @@ class Setting:
     # Part 5: the parallel-lines generator, critic pretrained (see PARALLEL).
     parallel_steps: int = 300  # generator steps
     parallel_pretrain: int = 1000  # critic updates before the first generator step
-    # Part 6: the mode-collapse table (gan1d.lecture.mode_collapse).
+    # Part 9: the mode-collapse table (gan1d.lecture.mode_collapse).
     collapse_steps: int | None = None  # None: mode_collapse.SETTING's
     collapse_seeds: int = 8  # seeds per (loss, target) cell
     collapse_samples: int = 2500  # generator samples scored per seed (2,500 as in VEEGAN/PacGAN)
+    # Parts 6 and 7: the f-GANs (gan1d.lecture.fgan); critics as in part 2 (sweep_critic, sweep_lr, n_eval).
+    fgan_checkpoints: tuple = (10, 30, 100, 300, 600)  # critic updates at which the bounds are measured
+    fit_steps: int = 1500  # generator steps of the Gaussian fits
+    fit_critic: MLP = SMALL_LEAKY
+    fit_lr_d: float = 2e-3  # Adam; a critic 10x faster than the f-GAN default keeps up with the generator
+    fit_lr_g: float = 1e-2  # Adam on (mu, sigma): about 0.01 per step, so the fits can cross the 2 units
+    fit_n_critic: int = 3  # critic updates per generator update: reverse KL and Neyman reach their mode with 3,
+    #                        not with 2 (their critics must follow a log-ratio that falls steeply between modes)
+    fit_pretrain: int = 200  # critic updates before the first generator step
 
 
 FULL = Setting()
@@ -55,4 +65,7 @@ QUICK = dataclasses.replace(
     collapse_steps=60,
     collapse_seeds=2,
     collapse_samples=500,
+    fgan_checkpoints=(10, 30, 100),
+    fit_steps=100,
+    fit_pretrain=50,
 )

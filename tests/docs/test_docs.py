@@ -31,9 +31,12 @@ NAMESPACES = [
     "gan1d",
     "gan1d.training",
     "gan1d.training.regularisers",
+    "gan1d.training.remedies",
     "gan1d.analysis",
     "gan1d.lecture",
     "gan1d.lecture.atlas",
+    "gan1d.lecture.dirac",
+    "gan1d.lecture.fgan",
     "gan1d.lecture.mode_collapse",
 ]
 

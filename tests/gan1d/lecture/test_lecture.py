@@ -9,9 +9,12 @@ from PIL import Image
 
 import divergences
 import toys
+from divergences.generators import GENERATORS
 from gan1d import lecture
 from gan1d.__main__ import main
-from gan1d.lecture import parallel
+from gan1d.analysis import FGAN_CRITICS
+from gan1d.lecture import fgan, parallel
+from gan1d.training.fgan import lsgan_divergence
 
 FIGURES = [
     "parallel_lines.png",
@@ -25,6 +28,10 @@ FIGURES = [
     "training.gif",
     "training_curves.png",
     "parallel_lines_training.png",
+    "fgan_bounds.png",
+    "fgan_fits.png",
+    "dirac_fields.png",
+    "dirac_spectra.png",
     "mode_collapse.png",
 ]
 
@@ -78,7 +85,7 @@ def test_the_animation_has_a_frame_per_evaluation(out):
 
 
 def test_report_has_a_section_per_part_and_the_wall_times(report):
-    for i in range(1, 7):
+    for i in range(1, 10):
         assert f"\n## {i}. " in report
     assert "## Wall times" in report and "| total |" in report
     assert "### Named pairs" in report  # the analytic core's report, one level down
@@ -127,6 +134,33 @@ def test_parallel_lines_history_is_the_closed_form(report):
     assert float(rows["gan"][4]) > 0.8
     assert abs(float(rows["wgan-gp"][4])) < 0.3 and abs(float(rows["nsgan"][4])) < 0.3
     assert float(rows["gan"][5]) < 0.1 * float(rows["wgan-gp"][5])
+
+
+def test_fgan_tables_quote_the_exact_divergences(report):
+    lines = report.splitlines()
+    starts = [k for k, line in enumerate(lines) if line.startswith("| critic | exact |")]
+    assert len(starts) == len(fgan.BOUND_PAIRS)
+    for start, (_, p, q) in zip(starts, fgan.BOUND_PAIRS):
+        rows = table("\n".join(lines[start:]), "| critic | exact |")
+        assert [r[0] for r in rows] == list(FGAN_CRITICS)
+        for name, exact, *bounds, _gap in rows:
+            expected = lsgan_divergence(p, q) if name == "lsgan" else divergences.f_divergence(p, q, name)
+            assert float(exact) == pytest.approx(expected, abs=5e-5), name
+            if math.isfinite(expected):  # the last bound is below the exact value, up to 4 standard errors
+                value, se = (float(v) for v in bounds[-1].split("±"))
+                assert value <= expected + 4 * se + 1e-4, name
+
+
+def test_fgan_fits_table_has_the_exact_minimisers(report):
+    rows = {r[0]: r for r in table(report, "| f | trained mu |")}
+    assert list(rows) == list(GENERATORS)
+    moments = fgan.FIT_TARGET
+    # forward KL's minimiser over Gaussians matches the moments (maximum likelihood)
+    assert float(rows["kl"][3]) == pytest.approx(moments.mean, abs=1e-3)
+    assert float(rows["kl"][4]) == pytest.approx(math.sqrt(moments.var), abs=1e-3)
+    for f, row in rows.items():
+        mu, sigma = float(row[3]), float(row[4])
+        assert float(row[6]) == pytest.approx(divergences.f_divergence(moments, toys.Gaussian(mu, sigma), f), abs=2e-3)
 
 
 def test_mode_collapse_table_has_every_cell(report):
