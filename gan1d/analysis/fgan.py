@@ -80,7 +80,9 @@ class FGanBounds:
         Critic updates at each checkpoint.
     bound, stderr : ndarray, shape (C, K)
         The variational bound on ``n_eval`` fresh samples per side, and its standard error (from
-        :data:`BLOCKS` batch means): the bound is below ``exact`` up to that sampling noise.
+        :data:`BLOCKS` batch means): the bound is below ``exact`` up to that sampling noise. The
+        critics share their evaluation samples (one seed), so their sampling errors are correlated:
+        several bounds can read above their exact values at once.
     trained : list of TrainedCritic
         The critics at the end (``trained[k](x)`` is :math:`T(x) = g_f(V(x))`).
     """
@@ -268,6 +270,13 @@ def fgan_gaussian_fits(target, fs=tuple(GENERATORS), init=FIT_START, steps=2000,
     Returns
     -------
     GaussianFits
+
+    Notes
+    -----
+    A critic whose activation saturates stops passing a gradient to the generator: with ``"tv"``
+    (:math:`T = \tanh(V)/2`) the critic can reach :math:`T = 1/2` everywhere the generator's samples
+    are, its estimate then reads 0 and the generator freezes where it is (on the lecture's mixture,
+    past the heavier mode).
 
     References
     ----------

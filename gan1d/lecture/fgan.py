@@ -25,7 +25,7 @@ from ..training.generators import LocationScale
 from .plots import _save
 from .settings import TWO_MODES
 
-__all__ = ["BOUND_PAIRS", "FIT_TARGET", "bounds_section", "fits_section", "plot_fits", "plot_gaps"]
+__all__ = ["BOUND_PAIRS", "FIT_TARGET", "MISSES", "bounds_section", "fits_section", "plot_fits", "plot_gaps"]
 
 #: The fixed pairs ``(label, P, Q)`` of :func:`bounds_section`: each has one infinite divergence.
 BOUND_PAIRS = (
@@ -119,6 +119,19 @@ def fits_section(out, s, seed):
     ]
 
 
+#: Why a trained fit can miss the exact minimiser, by f (what the lecture's runs showed).
+MISSES = {
+    "reverse_kl": "its critic must follow a log-ratio that falls steeply between the modes",
+    "neyman": "its critic must follow a log-ratio that falls steeply between the modes, and its activation "
+    "saturates; the bound is blind to the infinite values it takes for sigma above 0.7 sqrt(2)",
+    "tv": "its tanh activation saturates: the critic reaches T = 1/2 wherever the samples are and stops passing "
+    "a gradient",
+    "pearson": "its conjugate grows quadratically: the generator's sampled gradient is dominated by the tails",
+    "jeffreys": "its conjugate grows exponentially: the generator's sampled gradient is dominated by the tails",
+    "kl": "its conjugate grows exponentially: the generator's sampled gradient is dominated by the tails",
+}
+
+
 def _agreement(fs, err):
     """Which trained fits are within AGREE of the exact minimiser, and why the others may not be."""
     agree = [f for f, e in zip(fs, err) if e <= AGREE]
@@ -127,11 +140,8 @@ def _agreement(fs, err):
     text += ", ".join(agree) or "none"
     if not missed:
         return text + "."
-    return (
-        f"{text}; not for {', '.join(missed)}, within this budget. The critics of the mode-seeking divergences must "
-        "represent a log-ratio that falls without bound between the modes, and the saturating activations (tv's "
-        "tanh, Neyman's) stop passing a gradient to the generator once the critic's value leaves their linear range."
-    )
+    why = "; ".join(f"{f}: {MISSES[f]}" for f in missed if f in MISSES)
+    return f"{text}; not for {', '.join(missed)}, within this budget" + (f" ({why})." if why else ".")
 
 
 def plot_fits(path, fits):
