@@ -1,6 +1,8 @@
-"""Command line: ``python -m gan1d lecture --out out [--quick] [--seed 0]``."""
+"""Command line: ``python -m gan1d lecture --out out [--quick] [--seed 0]`` and
+``python -m gan1d reproduce pacgan --out out/pacgan [--steps N] [--workers N | --scheduler ADDRESS]``."""
 
 import argparse
+import contextlib
 
 from . import lecture
 
@@ -16,7 +18,10 @@ def main(argv=None):
     lec.add_argument(
         "--workers", type=int, default=None, help="processes for the mode-collapse table (default: one per core)"
     )
+    _reproduce_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "reproduce":
+        _reproduce(parser, args)
     if args.command == "lecture":
         if args.seed < 0 or args.threads < 1 or (args.workers is not None and args.workers < 0):
             parser.error(
@@ -25,6 +30,57 @@ def main(argv=None):
             )
         path = lecture.run(args.out, quick=args.quick, seed=args.seed, threads=args.threads, workers=args.workers)
         print(f"wrote {path} and the figures beside it")
+
+
+def _reproduce_parser(sub):
+    from .protocols import PROTOCOLS
+
+    rep = sub.add_parser(
+        "reproduce",
+        help="regenerate a published mode-collapse table beside the paper's (a long job: it resumes from its cells)",
+    )
+    rep.add_argument("protocol", choices=sorted(PROTOCOLS), help="the protocol (gan1d.protocols.PROTOCOLS)")
+    rep.add_argument("--out", default=None, help="output folder (default: out/<protocol>)")
+    rep.add_argument("--steps", type=int, default=None, help="generator steps per run (default: the paper's)")
+    rep.add_argument("--rows", nargs="+", default=None, help="rows of the table to run (default: all)")
+    rep.add_argument("--targets", nargs="+", default=None, help="targets to run (default: all)")
+    rep.add_argument("--trials", type=int, default=None, help="runs per row (default: the paper's)")
+    rep.add_argument("--checkpoints", type=int, default=6, help="about how many times to score along training")
+    rep.add_argument("--workers", type=int, default=None, help="local processes (default: one per core; 0: here)")
+    rep.add_argument("--scheduler", default=None, help="a Dask scheduler's address: run the cells on that cluster")
+
+
+def _reproduce(parser, args):
+    from .protocols import reproduce
+
+    for name in ("steps", "trials", "checkpoints"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            parser.error(f"--{name} must be >= 1, got {value}")
+    if args.workers is not None and args.workers < 0:
+        parser.error(f"--workers must be >= 0, got {args.workers}")
+    out = args.out or f"out/{args.protocol}"
+    with _executor(args) as executor:
+        rep = reproduce(args.protocol, out=out, steps=args.steps, methods=args.rows, targets=args.targets,
+                        trials=args.trials, checkpoints=args.checkpoints, executor=executor, log=print,
+                        progress=True)  # fmt: skip
+    print(f"wrote {out}/table.md and {out}/trend.png ({len(rep.cells)} cells)")
+
+
+@contextlib.contextmanager
+def _executor(args):
+    from .protocols import local_executor
+
+    if args.scheduler is None:
+        with local_executor(args.workers) as executor:
+            yield executor
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise SystemExit("--scheduler needs Dask distributed: pip install -c constraints.txt '.[cluster]'") from None
+    with Client(args.scheduler) as client:
+        yield client.get_executor()
 
 
 if __name__ == "__main__":

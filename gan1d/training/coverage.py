@@ -7,7 +7,7 @@ import numpy as np
 import toys
 from toys import validation
 
-__all__ = ["mode_coverage"]
+__all__ = ["mode_coverage", "mode_histogram", "reverse_kl_to_uniform"]
 
 
 def mode_coverage(samples, mixture, n_std=3):
@@ -64,6 +64,16 @@ def mode_coverage(samples, mixture, n_std=3):
     >>> modes, high_quality == 2 / 3
     (2, True)
     """
+    counts = mode_histogram(samples, mixture, n_std)
+    return int(np.count_nonzero(counts)), float(counts.sum() / len(np.atleast_1d(samples)))
+
+
+def mode_histogram(samples, mixture, n_std=3):
+    """The high-quality samples of each mode: an int array of shape ``(K,)``, by :func:`mode_coverage`'s rule.
+
+    Its nonzero entries are the captured modes, its sum over the number of samples the
+    high-quality fraction; :func:`reverse_kl_to_uniform` reads its spread over the modes.
+    """
     if not isinstance(mixture, toys.GaussianMixture):
         raise TypeError(f"mixture must be a toys.GaussianMixture, got {mixture!r}")
     if isinstance(n_std, bool) or not isinstance(n_std, numbers.Real):
@@ -77,8 +87,25 @@ def mode_coverage(samples, mixture, n_std=3):
     chol = np.linalg.cholesky(covs)  # (K, d, d)
     white = np.linalg.solve(chol[nearest], diff[..., None])[..., 0]  # (n, d): L^{-1} (x - mu)
     good = np.einsum("nd,nd->n", white, white) <= float(n_std) ** 2
-    modes = int(np.unique(nearest[good]).size)
-    return modes, float(good.mean())
+    return np.bincount(nearest[good], minlength=len(means))
+
+
+def reverse_kl_to_uniform(counts):
+    r""":math:`KL(\hat p\,\|\,U) = \sum_k \hat p_k \ln(K \hat p_k)`, :math:`\hat p` the normalised ``counts``.
+
+    K is the number of modes (the length of ``counts``). PacGAN's third column (Lin et al. 2018,
+    Table 1) as we read it: the divergence of the high-quality samples' histogram over the modes
+    from the uniform one, in nats; 0 when every mode has the same share, :math:`\ln K` when one mode
+    has them all; finite when modes are missing (the reverse direction would be infinite), which
+    is what makes the published values finite.
+    NaN without any high-quality sample.
+    """
+    counts = np.asarray(counts, dtype=float)
+    total = counts.sum()
+    if total == 0:
+        return float("nan")
+    p = counts[counts > 0] / total
+    return float(np.sum(p * np.log(len(counts) * p)))
 
 
 def _covs(mixture):

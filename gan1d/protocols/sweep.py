@@ -1,0 +1,164 @@
+"""Sweeps of independent cells on any executor, saved cell by cell so that a rerun resumes.
+
+A *cell* is a pure function of its arguments (every random stream inside is seeded from them):
+a :class:`Task` names it with a ``key`` and holds the function and its keyword arguments.
+:func:`run_tasks` runs the tasks on any ``concurrent.futures.Executor`` -- this process
+(:class:`SerialExecutor`), a local process pool over the machine's cores (:func:`local_executor`,
+the default), or a cluster: Dask distributed's ``Client(...).get_executor()`` -- and returns their
+results in order. With a ``store`` (a folder), each result is written by the process that
+computed it, as soon as it is computed, to ``<store>/<key>.npz`` (written to a temporary name,
+then renamed: a killed worker leaves no half-written cell); a rerun reads the finished cells
+instead of running them again. A result is a dict of numbers and numpy arrays.
+"""
+
+import concurrent.futures
+import contextlib
+import hashlib
+import json
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["SerialExecutor", "Task", "load_cell", "local_executor", "run_tasks"]
+
+
+@dataclass(frozen=True)
+class Task:
+    """A cell: ``fn(**kwargs, **options)`` (``fn`` a module-level function, so that it pickles), named ``key``.
+
+    ``key`` is the cell's file name in a store (letters, digits, ``-``, ``_``, ``.``); a digest of
+    ``kwargs`` is saved beside the result, and a saved cell is reused only if it matches.
+    ``options`` are arguments that do not change the result (e.g. ``progress``): not in the digest.
+    """
+
+    key: str
+    fn: object
+    kwargs: dict = field(default_factory=dict)
+    options: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.key or not all(c.isalnum() or c in "-_." for c in self.key):
+            raise ValueError(f"key must be a non-empty name of letters, digits, '-', '_' and '.', got {self.key!r}")
+        if not callable(self.fn):
+            raise TypeError(f"fn must be callable, got {self.fn!r}")
+
+    @property
+    def signature(self):
+        """A digest of the function's name and the arguments, saved with the result."""
+        text = json.dumps([f"{self.fn.__module__}.{self.fn.__qualname__}", self.kwargs], sort_keys=True, default=repr)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+class SerialExecutor(concurrent.futures.Executor):
+    """An executor that runs each call at once, in this process (the serial path of a sweep)."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        """Run ``fn(*args, **kwargs)`` now; a finished future holding its result or its exception."""
+        future = concurrent.futures.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to whoever reads the future, as a pool would
+            future.set_exception(exc)
+        return future
+
+
+def _one_thread():
+    import torch
+
+    torch.set_num_threads(1)
+
+
+@contextlib.contextmanager
+def local_executor(workers=None):
+    """A process pool of ``workers`` processes (None: one per core this process may use), each with one
+    torch thread; ``workers=0`` gives a :class:`SerialExecutor`. On an error the calls not yet started
+    are cancelled.
+
+    The workers start fresh interpreters (``spawn``): they inherit no state from this process.
+    """
+    n = len(os.sched_getaffinity(0)) if workers is None else workers
+    if n < 0:
+        raise ValueError(f"workers must be >= 0 or None, got {workers!r}")
+    if n == 0:
+        yield SerialExecutor()
+        return
+    context = multiprocessing.get_context("spawn")
+    pool = concurrent.futures.ProcessPoolExecutor(n, mp_context=context, initializer=_one_thread)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def run_tasks(tasks, executor=None, store=None, log=None):
+    """Run every task (or read it from ``store``); their results, in the tasks' order.
+
+    Parameters
+    ----------
+    tasks : sequence of Task
+        With distinct keys.
+    executor : concurrent.futures.Executor, optional
+        Where the cells run; None: a :func:`local_executor` over the machine's cores, for this call.
+    store : str or Path, optional
+        A folder: finished cells are read from it and new ones written to it, by the process that
+        computes them.
+    log : callable, optional
+        Called with ``(task, result, reused)`` as each cell finishes (or is read back).
+    """
+    tasks = list(tasks)
+    keys = [t.key for t in tasks]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"task keys must be distinct, got {sorted(k for k in set(keys) if keys.count(k) > 1)}")
+    folder = None if store is None else Path(store)
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    if executor is None:
+        with local_executor() as pool:
+            return run_tasks(tasks, pool, store, log)
+    results, futures = {}, {}
+    for task in tasks:
+        saved = None if folder is None else load_cell(folder / f"{task.key}.npz", task.signature)
+        if saved is not None:
+            results[task.key] = saved
+            if log is not None:
+                log(task, saved, True)
+        else:
+            kwargs = {**task.kwargs, **task.options}
+            futures[executor.submit(_run_and_save, task.fn, kwargs, folder, task.key, task.signature)] = task
+    for future in concurrent.futures.as_completed(futures):
+        task = futures[future]
+        results[task.key] = future.result()
+        if log is not None:
+            log(task, results[task.key], False)
+    return [results[k] for k in keys]
+
+
+def _run_and_save(fn, kwargs, folder, key, signature):
+    """In the worker: the cell's result, saved there as soon as it is computed."""
+    result = fn(**kwargs)
+    if folder is not None:
+        path = Path(folder) / f"{key}.npz"
+        tmp = path.with_name(f".{key}.{os.getpid()}.tmp.npz")
+        np.savez(tmp, __signature__=np.array(signature), **{k: np.asarray(v) for k, v in result.items()})
+        os.replace(tmp, path)
+    return result
+
+
+def load_cell(path, signature=None):
+    """A saved cell's result (a dict of numpy arrays and Python numbers), or None if there is none.
+
+    With ``signature``, a cell saved for other arguments counts as none (it is run again and
+    overwritten).
+    """
+    path = Path(path)
+    if not path.is_file():
+        return None
+    with np.load(path, allow_pickle=False) as data:
+        if signature is not None and str(data["__signature__"]) != signature:
+            return None
+        return {k: (data[k].item() if data[k].ndim == 0 else data[k]) for k in data.files if k != "__signature__"}
