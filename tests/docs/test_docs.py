@@ -33,6 +33,7 @@ NAMESPACES = [
     "gan1d.training.regularisers",
     "gan1d.training.remedies",
     "gan1d.analysis",
+    "gan1d.protocols",
     "gan1d.lecture",
     "gan1d.lecture.atlas",
     "gan1d.lecture.dirac",
