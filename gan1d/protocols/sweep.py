@@ -17,6 +17,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,7 +107,8 @@ def run_tasks(tasks, executor=None, store=None, log=None):
         Where the cells run; None: a :func:`local_executor` over the machine's cores, for this call.
     store : str or Path, optional
         A folder: finished cells are read from it and new ones written to it, by the process that
-        computes them.
+        computes them (at its absolute path here: on a cluster, a folder every worker sees at
+        that path).
     log : callable, optional
         Called with ``(task, result, reused)`` as each cell finishes (or is read back).
     """
@@ -114,7 +116,7 @@ def run_tasks(tasks, executor=None, store=None, log=None):
     keys = [t.key for t in tasks]
     if len(set(keys)) != len(keys):
         raise ValueError(f"task keys must be distinct, got {sorted(k for k in set(keys) if keys.count(k) > 1)}")
-    folder = None if store is None else Path(store)
+    folder = None if store is None else Path(store).absolute()  # the workers may run in another folder
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
     if executor is None:
@@ -143,7 +145,7 @@ def _run_and_save(fn, kwargs, folder, key, signature):
     result = fn(**kwargs)
     if folder is not None:
         path = Path(folder) / f"{key}.npz"
-        tmp = path.with_name(f".{key}.{os.getpid()}.tmp.npz")
+        tmp = path.with_name(f".{key}.{uuid.uuid4().hex}.tmp.npz")  # unique across processes and hosts
         np.savez(tmp, __signature__=np.array(signature), **{k: np.asarray(v) for k, v in result.items()})
         os.replace(tmp, path)
     return result
