@@ -56,6 +56,7 @@ import numpy as np
 import toys
 from divergences import empirical
 
+from ..protocols.sweep import SerialExecutor
 from ..training.coverage import mode_coverage
 from ..training.generators import MLP
 from ..training.trainer import train_many
@@ -228,19 +229,6 @@ def collect(futures, log=None):
         for future in concurrent.futures.as_completed(futures):
             log(_line(future.result()))
     return [f.result() for f in futures]
-
-
-class SerialExecutor(concurrent.futures.Executor):
-    """An executor that runs each call at once, in this process: the serial path of :func:`submit_cells`."""
-
-    def submit(self, fn, /, *args, **kwargs):
-        """Run ``fn(*args, **kwargs)`` now; a finished future holding its result or its exception."""
-        future = concurrent.futures.Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # handed to whoever reads the future, as a pool would
-            future.set_exception(exc)
-        return future
 
 
 def _line(c):

@@ -28,15 +28,13 @@ References
 .. [3] M. Arjovsky, L. Bottou, "Towards Principled Methods for Training GANs", ICLR 2017.
 """
 
-import concurrent.futures
 import contextlib
-import multiprocessing
-import os
 import time
 from pathlib import Path
 
 import torch
 
+from ..protocols.sweep import SerialExecutor, local_executor
 from . import analytic, critics, dirac, fgan, parallel, ring
 from . import mode_collapse as mc
 from .settings import FULL, QUICK
@@ -66,10 +64,11 @@ def run(out="out", quick=False, seed=0, threads=1, workers=None):
     lines = ["# Divergences and GANs: the lecture, end to end", ""]
     lines += [f"Mode: {'quick (CI sizes)' if quick else 'full'}; seed {seed}. Divergences in nats.", ""]
     times = []
-    with _threads(threads), _pool(workers) as pool:
+    with _threads(threads), local_executor(workers) as pool:
         # the mode-collapse cells, most of the work, start at once in the workers; the other parts
         # run here meanwhile, and part 9 collects the cells (or, with no workers, trains them)
-        cells = mc.lecture_cells(pool, s, seed) if pool is not None else None
+        serial = isinstance(pool, SerialExecutor)
+        cells = None if serial else mc.lecture_cells(pool, s, seed)
         parts = [
             ("the analytic core", lambda: analytic_core(out)),
             ("critics against the closed forms", lambda: critics.critic_sweeps(out, s, seed)),
@@ -100,30 +99,6 @@ def run(out="out", quick=False, seed=0, threads=1, workers=None):
 
 def _say(line):
     print(line, flush=True)
-
-
-@contextlib.contextmanager
-def _pool(workers):
-    """A process pool of ``workers`` processes (None: one per core this process may use), or None for 0.
-
-    Each worker runs one torch thread. On an error the cells not yet started are cancelled.
-    """
-    n = len(os.sched_getaffinity(0)) if workers is None else workers
-    if n < 1:
-        yield None
-        return
-    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no state inherited from this one
-    pool = concurrent.futures.ProcessPoolExecutor(n, mp_context=context, initializer=_one_thread)
-    try:
-        yield pool
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-
-
-def _one_thread():
-    torch.set_num_threads(1)
 
 
 @contextlib.contextmanager
