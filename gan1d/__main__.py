@@ -3,6 +3,7 @@
 
 import argparse
 import contextlib
+from pathlib import Path
 
 from . import lecture
 
@@ -19,9 +20,14 @@ def main(argv=None):
         "--workers", type=int, default=None, help="processes for the mode-collapse table (default: one per core)"
     )
     _reproduce_parser(sub)
+    cmp = sub.add_parser("compare", help="one table of the rows of several reproductions: the setting decides too")
+    cmp.add_argument("runs", nargs="+", metavar="PROTOCOL=FOLDER", help="e.g. pacgan=out/pacgan veegan=out/veegan")
+    cmp.add_argument("--out", default=None, help="write the table to this file (default: print it)")
     args = parser.parse_args(argv)
     if args.command == "reproduce":
         _reproduce(parser, args)
+    if args.command == "compare":
+        _compare(parser, args)
     if args.command == "lecture":
         if args.seed < 0 or args.threads < 1 or (args.workers is not None and args.workers < 0):
             parser.error(
@@ -65,6 +71,27 @@ def _reproduce(parser, args):
                         trials=args.trials, checkpoints=args.checkpoints, executor=executor, log=print,
                         progress=True)  # fmt: skip
     print(f"wrote {out}/table.md and {out}/trend.png ({len(rep.cells)} cells)")
+
+
+def _compare(parser, args):
+    from .protocols import load_reproduction
+    from .protocols.report import settings_table
+
+    reps = []
+    for run in args.runs:
+        protocol, sep, folder = run.partition("=")
+        if not sep or not folder:
+            parser.error(f"each run must be PROTOCOL=FOLDER, got {run!r}")
+        try:
+            reps.append(load_reproduction(folder, protocol))
+        except ValueError as exc:
+            parser.error(str(exc))
+    table = settings_table(reps)
+    if args.out is None:
+        print(table)
+    else:
+        Path(args.out).write_text(table + "\n")
+        print(f"wrote {args.out}")
 
 
 @contextlib.contextmanager

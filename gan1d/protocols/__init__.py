@@ -12,7 +12,7 @@
 """
 
 from .presets import DEMONSTRATION, PACGAN, PROTOCOLS, VEEGAN, Method, Protocol, Published, Target
-from .reproduce import Reproduction, checkpoints_for, comparison, protocol_cell, reproduce
+from .reproduce import Reproduction, checkpoints_for, comparison, load_reproduction, protocol_cell, reproduce
 from .sweep import SerialExecutor, Task, load_cell, local_executor, run_tasks
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "checkpoints_for",
     "comparison",
     "load_cell",
+    "load_reproduction",
     "local_executor",
     "protocol_cell",
     "reproduce",

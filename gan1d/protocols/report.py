@@ -7,7 +7,7 @@ import numpy as np
 from .presets import PROTOCOLS
 from .reproduce import AGREE_SE, comparison, pace
 
-__all__ = ["to_markdown", "write_report"]
+__all__ = ["plot_trend", "settings_table", "to_markdown", "write_report"]
 
 _LABELS = {"modes": "modes", "high_quality": "high-quality %", "reverse_kl": "reverse KL"}
 
@@ -101,3 +101,36 @@ def write_report(rep, out):
     out.mkdir(parents=True, exist_ok=True)
     (out / "table.md").write_text(to_markdown(rep))
     plot_trend(out / "trend.png", rep)
+
+
+def settings_table(reproductions):
+    """One table of the same rows under several protocols: the setting, not only the loss, decides collapse.
+
+    ``reproductions`` are :class:`~gan1d.protocols.reproduce.Reproduction` objects (e.g. PacGAN's, VEEGAN's
+    and the lecture's); each (row, target) cell gives a line: the protocol, its networks and
+    training length, modes captured and high-quality % at the end (mean ± standard error), and the
+    paper's values where it has them.
+    """
+    lines = [
+        "| protocol | row | target | generator / discriminator | steps | modes | high-quality % | paper |",
+        "|---|---|---|---|---:|---:|---:|---|",
+    ]
+    for rep in reproductions:
+        p = PROTOCOLS[rep.protocol]
+        rows = {(r["method"], r["target"], r["metric"]): r for r in comparison(rep)}
+        for method, target in rep.cells:
+            m, hq = rows[(method, target, "modes")], rows[(method, target, "high_quality")]
+            options = p.options(method)
+            nets = f"{_net(options['generator'])} / {_net(options['discriminator'])}"
+            published = p.method(method).published.get(target)
+            paper = "–" if published is None else f"{published.modes:g} modes, {100 * published.high_quality:.1f}%"
+            lines.append(
+                f"| {p.name} | {method} | {target} | {nets} | {rep.steps:,} | {_fmt('modes', m['mean'], m['se'])} "
+                f"| {_fmt('high_quality', hq['mean'], hq['se'])} | {paper} |"
+            )
+    return "\n".join(lines)
+
+
+def _net(spec):
+    extra = " BN" if spec.batch_norm else (f" maxout {spec.maxout}" if spec.maxout > 1 else "")
+    return f"{spec.depth} x {spec.width}{extra}"

@@ -21,9 +21,9 @@ from ..training.coverage import mode_histogram, reverse_kl_to_uniform
 from ..training.networks import evaluation
 from ..training.trainer import train_many
 from .presets import PROTOCOLS, full_length_hours
-from .sweep import Task, run_tasks
+from .sweep import Task, load_cell, run_tasks
 
-__all__ = ["Reproduction", "checkpoints_for", "comparison", "protocol_cell", "reproduce"]
+__all__ = ["Reproduction", "checkpoints_for", "comparison", "load_reproduction", "protocol_cell", "reproduce"]
 
 AGREE_SE = 2.0  # a reproduced mean agrees when within this many combined standard errors of the paper's
 
@@ -159,6 +159,27 @@ def reproduce(protocol, out=None, steps=None, methods=None, targets=None, trials
 
         write_report(rep, Path(out))
     return rep
+
+
+def load_reproduction(out, protocol):
+    """The :class:`Reproduction` whose cells :func:`reproduce` saved in ``out/cells`` (one length per folder)."""
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"protocol must be one of {sorted(PROTOCOLS)}, got {protocol!r}")
+    p = PROTOCOLS[protocol]
+    cells, lengths = {}, set()
+    for path in sorted(Path(out, "cells").glob(f"{protocol}-*.npz")):
+        for m in p.methods:
+            for t in p.targets:
+                prefix = f"{protocol}-{_slug(m.name)}-{t.name}-"
+                tail = path.stem[len(prefix) :]
+                if path.stem.startswith(prefix) and tail.isdigit():
+                    cells[(m.name, t.name)] = load_cell(path)
+                    lengths.add(int(tail))
+    if not cells:
+        raise ValueError(f"no saved {protocol} cells in {Path(out, 'cells')}")
+    if len(lengths) != 1:
+        raise ValueError(f"the cells in {Path(out, 'cells')} have several lengths {sorted(lengths)}: one per folder")
+    return Reproduction(protocol, lengths.pop(), cells)
 
 
 def _slug(name):

@@ -19,6 +19,7 @@ from gan1d.protocols import (
     checkpoints_for,
     comparison,
     load_cell,
+    load_reproduction,
     protocol_cell,
     reproduce,
     run_tasks,
@@ -194,3 +195,20 @@ def test_reproduce_refuses_bad_arguments(args, message, capsys):
 def test_reproduce_refuses_unknown_rows():
     with pytest.raises(ValueError, match="no row"):
         reproduce("pacgan", steps=2, methods=["PacGAN7"], executor=SerialExecutor())
+
+
+def test_a_saved_reproduction_loads_and_compares(tmp_path, capsys):
+    rep = reproduce("demonstration", out=tmp_path, steps=4, methods=["GAN"], trials=2, checkpoints=2,
+                    executor=SerialExecutor())  # fmt: skip
+    again = load_reproduction(tmp_path, "demonstration")
+    assert again.steps == 4 and set(again.cells) == set(rep.cells)
+    for key, cell in rep.cells.items():
+        np.testing.assert_array_equal(again.cells[key]["modes"], cell["modes"])
+    main(["compare", f"demonstration={tmp_path}"])
+    table = capsys.readouterr().out
+    assert "| demonstration | GAN | ring | 3 x 32 / 3 x 32 | 4 |" in table
+    with pytest.raises(ValueError, match="no saved pacgan cells"):
+        load_reproduction(tmp_path, "pacgan")
+    with pytest.raises(SystemExit):
+        main(["compare", "demonstration"])
+    assert "PROTOCOL=FOLDER" in capsys.readouterr().err
