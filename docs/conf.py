@@ -46,7 +46,8 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True
 # Pages with ipywidgets state would load require.js and the widget manager from CDNs; the site
-# loads nothing from the network, so no widget JavaScript (the notebooks use no widgets).
+# loads nothing from the network, so no widget JavaScript: the sliders of notebooks 5 and 7 work in
+# JupyterLab, and the site shows the still that each of those cells displays before its slider.
 nb_ipywidgets_js = {}
 
 # Every cross-reference must resolve (with -W, a dangling :mod: or :func: fails the build).

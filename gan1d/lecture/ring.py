@@ -41,16 +41,21 @@ class Camera:
 
     def __call__(self, trainer, step):
         run = Run.from_member(trainer.target, trainer.config, trainer.seeds[0], trainer.G, trainer.D, 0, None)
+        self.frames.append(self.frame(run, trainer, step))
+
+    def frame(self, run, trainer, step):
+        """The :class:`Frame` of ``run`` (member 0 of ``trainer``, copied) after ``step`` generator steps."""
         samples = run.sample(self.n_samples, rng=0)  # the same latent draws at every frame
-        self.frames.append(Frame(step, samples, run.discriminate(self.grid).reshape(GRID, GRID)))
+        return Frame(step, samples, run.discriminate(self.grid).reshape(GRID, GRID))
 
 
-def film(target, loss, steps, frames, seed=0, n_samples=500, **options):
+def film(target, loss, steps, frames, seed=0, n_samples=500, camera=Camera, **options):
     """Train ``loss`` on ``target`` for ``steps`` generator steps, keeping ``frames + 1`` frames.
 
-    ``options`` are :class:`gan1d.TrainConfig` fields. Returns ``(run, frames)``.
+    ``options`` are :class:`gan1d.TrainConfig` fields; ``camera`` is the class that records the
+    frames, :class:`Camera` or a subclass (``camera(n_samples)``). Returns ``(run, frames)``.
     """
-    camera = Camera(n_samples)
+    camera = camera(n_samples)
     every = max(1, steps // frames)
     run = train(target, loss, steps, seed, eval_every=every, eval_samples=n_samples, callbacks=[camera], **options)
     return run, camera.frames
@@ -60,7 +65,10 @@ def _draw(ax, frame, target, loss):
     g = np.linspace(-LIMIT, LIMIT, GRID)
     levels = np.linspace(0, 1, 21) if loss in ("gan", "nsgan") else 20  # D on a fixed scale; f on its own
     ax.contourf(g, g, frame.critic, levels=levels, cmap="coolwarm")
-    ax.scatter(*np.asarray(target.means).T, marker="x", color="k", s=30, linewidths=1)
+    if isinstance(target, toys.GaussianMixture):
+        ax.scatter(*np.asarray(target.means).T, marker="x", color="k", s=30, linewidths=1)
+    else:  # a law without modes to mark (the parallel lines): some of its samples
+        ax.scatter(*target.sample(200, rng=0).T, marker="x", color="k", s=8, linewidths=0.6, alpha=0.5)
     ax.scatter(*frame.samples.T, s=2, color="k", alpha=0.4)
     ax.set(xlim=(-LIMIT, LIMIT), ylim=(-LIMIT, LIMIT), xticks=[], yticks=[], aspect="equal")
     ax.set_title(f"{loss}, step {frame.step}", fontsize="small")

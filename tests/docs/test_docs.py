@@ -38,6 +38,7 @@ NAMESPACES = [
     "gan1d.lecture.atlas",
     "gan1d.lecture.dirac",
     "gan1d.lecture.fgan",
+    "gan1d.lecture.interactive",
     "gan1d.lecture.mode_collapse",
 ]
 
