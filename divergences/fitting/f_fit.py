@@ -54,7 +54,7 @@ def fit_f_divergence(target, f, *, init=None, max_iter=2000, tol=1e-14):
         Nelder-Mead iterations at most.
     tol : float
         Nelder-Mead's absolute tolerance on the objective, in nats (``fatol``); the parameters'
-        tolerance is :data:`XATOL`.
+        tolerance is ``XATOL`` (1e-10).
 
     Returns
     -------

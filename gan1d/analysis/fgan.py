@@ -80,7 +80,7 @@ class FGanBounds:
         Critic updates at each checkpoint.
     bound, stderr : ndarray, shape (C, K)
         The variational bound on ``n_eval`` fresh samples per side, and its standard error (from
-        :data:`BLOCKS` batch means): the bound is below ``exact`` up to that sampling noise. The
+        ``BLOCKS`` = 32 batch means): the bound is below ``exact`` up to that sampling noise. The
         critics share their evaluation samples (one seed), so their sampling errors are correlated:
         several bounds can read above their exact values at once.
     trained : list of TrainedCritic
@@ -137,7 +137,7 @@ def fgan_bounds(real, fake, critics=FGAN_CRITICS, steps=1000, checkpoints=None, 
         As for :func:`gan1d.train_critic` (``discriminator``, ``lr_d``, ...); the f-GAN and LSGAN
         share their defaults (Adam, lr 2e-4).
     n_eval : int
-        Fresh samples per side for each measurement, a multiple of :data:`BLOCKS`.
+        Fresh samples per side for each measurement, a multiple of ``BLOCKS`` = 32.
 
     Returns
     -------

@@ -72,7 +72,7 @@ def bounds_section(out, s, seed):
 
 
 def plot_gaps(path, labels, results):
-    """The relative gap (exact - bound)/|exact| against critic updates, one line per finite divergence."""
+    """The relative gap (exact - bound) / abs(exact) against critic updates, one line per finite divergence."""
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, len(results), figsize=(6.5 * len(results), 4.2), squeeze=False)

@@ -6,13 +6,13 @@
 * :mod:`~gan1d.protocols.sweep` -- independent cells on any ``concurrent.futures.Executor`` (a
   local process pool by default; Dask distributed for a cluster), saved cell by cell so that a
   rerun resumes (:func:`run_tasks`).
-* :mod:`~gan1d.protocols.reproduce` -- a protocol's table regenerated
+* :mod:`~gan1d.protocols.reproduction` -- a protocol's table regenerated
   (``python -m gan1d reproduce pacgan --out out/pacgan``) and compared with the paper's, row by row
   (:func:`reproduce`, :func:`comparison`).
 """
 
 from .presets import DEMONSTRATION, PACGAN, PROTOCOLS, VEEGAN, Method, Protocol, Published, Target
-from .reproduce import Reproduction, checkpoints_for, comparison, load_reproduction, protocol_cell, reproduce
+from .reproduction import Reproduction, checkpoints_for, comparison, load_reproduction, protocol_cell, reproduce
 from .sweep import SerialExecutor, Task, load_cell, local_executor, run_tasks
 
 __all__ = [

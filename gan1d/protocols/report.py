@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from .presets import PROTOCOLS
-from .reproduce import AGREE_SE, comparison, pace
+from .reproduction import AGREE_SE, comparison, pace
 
 __all__ = ["plot_trend", "settings_table", "to_markdown", "write_report"]
 
@@ -37,7 +37,7 @@ def to_markdown(rep):
         f"{trials} trials per row (the paper: {p.trials}); scored on {p.n_samples:,} samples per trial, high "
         f"quality within {p.n_std:g} standard deviations. Ours: mean ± standard error over the trials. The paper's "
         f"error: {p.error or 'none given'}. A row agrees when the difference is within {AGREE_SE:g} combined "
-        "standard errors.",
+        "standard errors; – where there is nothing to judge by (no published value, or no spread on either side).",
         "",
         "| row | target | metric | ours | paper | agrees |",
         "|---|---|---|---:|---:|---|",
@@ -106,7 +106,7 @@ def write_report(rep, out):
 def settings_table(reproductions):
     """One table of the same rows under several protocols: the setting, not only the loss, decides collapse.
 
-    ``reproductions`` are :class:`~gan1d.protocols.reproduce.Reproduction` objects (e.g. PacGAN's, VEEGAN's
+    ``reproductions`` are :class:`~gan1d.protocols.Reproduction` objects (e.g. PacGAN's, VEEGAN's
     and the lecture's); each (row, target) cell gives a line: the protocol, its networks and
     training length, modes captured and high-quality % at the end (mean ± standard error), and the
     paper's values where it has them.

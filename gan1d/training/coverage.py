@@ -69,7 +69,7 @@ def mode_coverage(samples, mixture, n_std=3):
 
 
 def mode_histogram(samples, mixture, n_std=3):
-    """The high-quality samples of each mode: an int array of shape ``(K,)``, by :func:`mode_coverage`'s rule.
+    """The high-quality samples of each mode, an int array ``(K,)``, by the rule of :func:`gan1d.mode_coverage`.
 
     Its nonzero entries are the captured modes, its sum over the number of samples the
     high-quality fraction; :func:`reverse_kl_to_uniform` reads its spread over the modes.

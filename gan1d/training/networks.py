@@ -84,7 +84,8 @@ class EnsembleLinear(nn.Module):
                     else:
                         self.bias[k].zero_()
 
-    def forward(self, x):  # x: (N, batch, in)
+    def forward(self, x):
+        """``x @ W_k + b_k`` for each member k: ``(N, batch, in) -> (N, batch, out)``."""
         if self.bias is None:
             return torch.bmm(x, self.weight)
         if self.weight.shape[0] == 1:  # one member: the 2-D kernel (its double backward is cheaper)
@@ -112,6 +113,7 @@ class EnsembleBatchNorm(nn.Module):
         self.register_buffer("running_var", torch.ones(n, 1, width, device=device))
 
     def forward(self, x):
+        """``x`` ``(N, batch, width)`` normalised per member and feature, then scaled and shifted."""
         if self.training:
             mean, var = x.mean(1, keepdim=True), x.var(1, unbiased=False, keepdim=True)
             with torch.no_grad():
@@ -132,6 +134,7 @@ class EnsembleMaxout(nn.Module):
         self.linear = EnsembleLinear(generators, in_features, width * pieces, device, init=init, scale=scale)
 
     def forward(self, x):
+        """The largest of the pieces of each unit: ``(N, batch, in) -> (N, batch, width)``."""
         z = self.linear(x)
         return z.reshape(*z.shape[:-1], self.width, self.pieces).amax(-1)
 
@@ -165,6 +168,7 @@ class EnsembleMLP(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x):
+        """``(N, batch, in_dim) -> (N, batch, out_dim)``; an ensemble of one also takes ``(batch, in_dim)``."""
         if x.dim() == 2:
             if n_members(self) != 1:
                 raise ValueError(f"x: 2-D input needs an ensemble of one, this one has {n_members(self)} members")

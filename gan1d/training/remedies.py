@@ -64,7 +64,8 @@ class MinibatchStdCritic(nn.Module):
         self.hidden = nn.Sequential(*spec.network(generators, in_dim, 1, device).net[:-1])  # all but the output layer
         self.head = EnsembleLinear(generators, spec.width + 1, 1, device, init=spec.init, scale=spec.init_scale)
 
-    def forward(self, x):  # (N, batch, in_dim) -> (N, batch)
+    def forward(self, x):
+        """Scores ``(N, batch)`` of points ``(N, batch, in_dim)``, each member over its own batch."""
         h = self.hidden(x)
         std = torch.sqrt(h.var(dim=1, unbiased=False, keepdim=True) + STD_EPS).mean(-1, keepdim=True)  # (N, 1, 1)
         return self.head(torch.cat([h, std.expand(*h.shape[:2], 1)], dim=-1)).squeeze(-1)

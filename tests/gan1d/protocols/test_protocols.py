@@ -212,3 +212,13 @@ def test_a_saved_reproduction_loads_and_compares(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["compare", "demonstration"])
     assert "PROTOCOL=FOLDER" in capsys.readouterr().err
+
+
+def test_a_difference_without_any_spread_is_not_judged():
+    cells = {("Unrolled GAN", "ring"): {
+        "steps": np.array([10]), "modes": np.array([[8.0] * 5]), "high_quality": np.array([[0.3, 0.4, 0.35, 0.3, 0.4]]),
+        "reverse_kl": np.array([[0.1] * 5]), "seconds": 1.0, "seconds_per_step": 0.1,
+    }}  # fmt: skip
+    rows = {r["metric"]: r for r in comparison(Reproduction("veegan", 10, cells))}
+    assert rows["modes"]["agree"] is None  # 8.0 against 7.6: every trial at 8 and the paper gives no error
+    assert rows["high_quality"]["agree"] is True and rows["reverse_kl"]["agree"] is None

@@ -189,8 +189,10 @@ def _slug(name):
 def comparison(rep):
     """Row by row: ours (mean ± standard error at the end) against the paper's, and whether they agree.
 
-    Agreement: the difference within :data:`AGREE_SE` combined standard errors (ours, and the
-    paper's where it gives one). A list of dicts, one per (row, target, metric).
+    Agreement: the difference within ``AGREE_SE`` = 2 combined standard errors (ours, and the
+    paper's where it gives one); None (not judged) where there is no published value, or where
+    neither side has a spread (every trial equal and no published error) and the values differ.
+    A list of dicts, one per (row, target, metric).
     """
     p = PROTOCOLS[rep.protocol]
     rows = []
@@ -206,7 +208,10 @@ def comparison(rep):
             agree = None
             if theirs is not None and math.isfinite(mean):
                 combined = math.sqrt((se if math.isfinite(se) else 0.0) ** 2 + (their_err or 0.0) ** 2)
-                agree = abs(mean - theirs) <= AGREE_SE * combined if combined > 0 else mean == theirs
+                if combined > 0:
+                    agree = abs(mean - theirs) <= AGREE_SE * combined
+                elif mean == theirs:
+                    agree = True  # else None: neither side has a spread to judge the difference by
             rows.append({"method": method, "target": target, "metric": metric, "mean": mean, "se": se,
                          "published": theirs, "published_err": their_err, "agree": agree})  # fmt: skip
     return rows
