@@ -75,9 +75,10 @@ def plot_trend(path, rep):
     for j, target in enumerate(targets):
         for i, metric in enumerate(("modes", "high_quality")):
             ax = axes[i, j]
-            for k, ((method, t), r) in enumerate(rep.cells.items()):
+            for (method, t), r in rep.cells.items():
                 if t != target:
                     continue
+                k = [m.name for m in p.methods].index(method)  # one colour per row, in every panel
                 scale = 100.0 if metric == "high_quality" else 1.0
                 v = scale * r[metric]
                 mean = np.nanmean(v, axis=1)
