@@ -179,7 +179,8 @@ def load_reproduction(out, protocol):
         raise ValueError(f"no saved {protocol} cells in {Path(out, 'cells')}")
     if len(lengths) != 1:
         raise ValueError(f"the cells in {Path(out, 'cells')} have several lengths {sorted(lengths)}: one per folder")
-    return Reproduction(protocol, lengths.pop(), cells)
+    order = [(m.name, t.name) for m in p.methods for t in p.targets]  # the protocol's order, as reproduce gives
+    return Reproduction(protocol, lengths.pop(), {k: cells[k] for k in order if k in cells})
 
 
 def _slug(name):
