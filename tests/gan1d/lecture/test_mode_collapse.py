@@ -5,6 +5,7 @@ import multiprocessing
 
 import numpy as np
 import pytest
+import torch
 
 from gan1d.lecture import mode_collapse as mc
 
@@ -17,8 +18,12 @@ def serial():
 
 
 def test_cells_in_two_worker_processes_equal_the_serial_run(serial):
+    # One torch thread per worker, as in the lecture's own pool (gan1d.lecture.report) and in this
+    # process (conftest.py): with torch's default of a thread per core, the two workers and the
+    # other test worker put six busy threads on two cores and this test took 27 s instead of 8.
     context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(2, mp_context=context) as pool:
+    one_thread = {"initializer": torch.set_num_threads, "initargs": (1,)}
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=context, **one_thread) as pool:
         parallel = mc.mode_collapse_table(executor=pool, **SMALL)
     assert [(c.target, c.loss) for c in parallel] == [(c.target, c.loss) for c in serial]
     for a, b in zip(serial, parallel, strict=True):
