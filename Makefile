@@ -43,8 +43,13 @@ test: $(VENV)/.installed-dev
 
 # The site, offline, warnings as errors, into docs/_build/html; then check_site.py fails if a page
 # loads a script, stylesheet, font or image from the network (the site must work without one).
+# Two processes read and write the pages (-j 2, one per core): autodoc's imports, the figures and
+# the executed pages of one overlap those of the other. The kernels that execute pages (the
+# notebooks, getting_started.md) give POT no torch backend: divergences imports POT, which would
+# import torch for it (2-3 s of CPU per kernel) though the pages only give it numpy arrays.
 docs: $(VENV)/.installed-docs
-	OPENBLAS_NUM_THREADS=1 NOTEBOOK_SIZE=$(NOTEBOOK_SIZE) $(BIN)/sphinx-build -b html -W --keep-going -q docs docs/_build/html
+	OPENBLAS_NUM_THREADS=1 POT_BACKEND_DISABLE_PYTORCH=1 NOTEBOOK_SIZE=$(NOTEBOOK_SIZE) \
+		$(BIN)/sphinx-build -j 2 -b html -W --keep-going -q docs docs/_build/html
 	$(BIN)/python docs/check_site.py docs/_build/html
 	@echo "docs: open docs/_build/html/index.html"
 

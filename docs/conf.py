@@ -8,6 +8,7 @@ fail fails the build.
 """
 
 import hashlib
+import importlib.util
 import os
 import pathlib
 
@@ -22,10 +23,6 @@ extensions = [
     "numpydoc",
     "sphinx.ext.autodoc",
     "sphinx.ext.mathjax",
-    # MathJax 3 from the site itself (mathjax_path = "mathjax/tex-chtml.js", copied into
-    # _static/mathjax when the build finishes) instead of Sphinx's default CDN; the module's name
-    # has hyphens.
-    "sphinx-mathjax-offline",
     "sphinx.ext.intersphinx",
     "matplotlib.sphinxext.plot_directive",
 ]
@@ -66,6 +63,10 @@ plot_html_show_source_link = False
 plot_html_show_formats = False
 plot_formats = [("png", 100)]
 plot_rcparams = {"figure.figsize": (8, 3.2)}
+# The figures' code runs from the repository's root, where `import divergences` is the package. From
+# the page's own folder (the default) docs/divergences/ would shadow it, unless autodoc happened to
+# import the package first: true of a serial build, not of the parallel one (make docs: -j 2).
+plot_working_directory = str(pathlib.Path(__file__).resolve().parents[1])
 
 # Links to other projects' docs need the network, so they are off (the build is offline).
 intersphinx_mapping = {}
@@ -77,7 +78,12 @@ html_theme_options = {
     "show_toc_level": 2,
     "secondary_sidebar_items": ["page-toc"],
 }
-html_static_path = []
+# MathJax 3 from the site itself instead of Sphinx's default CDN: the files of the
+# sphinx-mathjax-offline package, copied into _static/mathjax. (Its Sphinx extension does just this
+# and sets mathjax_path, but does not declare itself safe for a parallel build, so Sphinx would
+# refuse -j 2 with a warning; the package's name has hyphens.)
+mathjax_path = "mathjax/tex-chtml.js"
+html_static_path = [str(pathlib.Path(importlib.util.find_spec("sphinx-mathjax-offline").origin).parent / "static")]
 
 # The notebooks' size (NOTEBOOK_SIZE, set by the Makefile) is part of the build's configuration, so
 # `make docs NOTEBOOK_SIZE=full` after a small build executes the notebooks again instead of

@@ -35,9 +35,19 @@ def test_notebook_runs_and_its_checks_pass(path, tmp_path, monkeypatch):
     size = os.environ.get("NOTEBOOK_SIZE", "small")
     monkeypatch.setenv("NOTEBOOK_SIZE", size)  # the kernel inherits this process's environment
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    # POT (imported by divergences) loads torch as a backend at import if it can, about 2 s of CPU
+    # per kernel, though every array the notebooks give it is numpy's; the notebooks that train
+    # networks import torch themselves. A torch tensor reaching POT would fail loudly here.
+    monkeypatch.setenv("POT_BACKEND_DISABLE_PYTORCH", "1")
     nb = nbformat.read(path, as_version=4)
+    # The kernel is stopped at once when the last cell has run (its outputs are in by then): a
+    # graceful shutdown waits about half a second per notebook for nothing.
     client = NotebookClient(
-        nb, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+        nb,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        shutdown_kernel="immediate",
+        resources={"metadata": {"path": str(tmp_path)}},
     )
     client.execute()  # raises CellExecutionError, with the failing cell and its traceback
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]

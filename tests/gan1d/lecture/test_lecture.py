@@ -36,6 +36,16 @@ FIGURES = [
 ]
 
 
+def quick_lecture(folder):
+    """The quick lecture into ``folder``, its mode-collapse cells trained in this process (--workers 0).
+
+    At the quick sizes the twelve cells take about 5 s of CPU, and a pool's two spawned workers
+    about 10 s more to start (each imports torch and gan1d). The table is the same for any number
+    of workers; test_mode_collapse.py trains cells through the lecture's pool and compares.
+    """
+    main(["lecture", "--out", str(folder), "--quick", "--seed", "0", "--workers", "0"])
+
+
 @pytest.fixture(scope="module")
 def out(tmp_path_factory, worker_id):
     """The quick lecture's output folder, made once per test run even with several xdist workers.
@@ -45,12 +55,12 @@ def out(tmp_path_factory, worker_id):
     """
     if worker_id == "master":  # no xdist
         folder = tmp_path_factory.mktemp("lecture")
-        main(["lecture", "--out", str(folder), "--quick", "--seed", "0"])
+        quick_lecture(folder)
         return folder
     folder = tmp_path_factory.getbasetemp().parent / "lecture-quick"  # shared by this run's workers
     with FileLock(f"{folder}.lock"):
         if not (folder / "report.md").is_file():
-            main(["lecture", "--out", str(folder), "--quick", "--seed", "0"])
+            quick_lecture(folder)
     return folder
 
 

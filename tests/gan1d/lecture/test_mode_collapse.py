@@ -1,12 +1,13 @@
 """The mode-collapse table: the same numbers in worker processes as in this one, for the same seeds."""
 
-import concurrent.futures
-import multiprocessing
+import os
 
 import numpy as np
 import pytest
+import torch
 
 from gan1d.lecture import mode_collapse as mc
+from gan1d.lecture import report
 
 SMALL = {"names": ("ring", "three"), "losses": ("nsgan", "wgan-gp"), "seeds": [3, 4], "n_samples": 200, "steps": 12}
 
@@ -17,9 +18,14 @@ def serial():
 
 
 def test_cells_in_two_worker_processes_equal_the_serial_run(serial):
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(2, mp_context=context) as pool:
+    # The lecture's own pool, as `python -m gan1d lecture` makes it (gan1d.lecture.report; the quick
+    # lecture of test_lecture.py trains its cells here, in its own process): two spawned processes of
+    # one torch thread each. (With torch's default of a thread per core, the two workers and the other
+    # test worker put six busy threads on two cores: this test took 27 s instead of 8.)
+    with report._pool(2) as pool:
         parallel = mc.mode_collapse_table(executor=pool, **SMALL)
+        assert pool.submit(os.getpid).result() != os.getpid()
+        assert pool.submit(torch.get_num_threads).result() == 1
     assert [(c.target, c.loss) for c in parallel] == [(c.target, c.loss) for c in serial]
     for a, b in zip(serial, parallel, strict=True):
         assert a.seeds == b.seeds == SMALL["seeds"] and a.steps == b.steps == SMALL["steps"]
@@ -37,6 +43,13 @@ def test_the_serial_executor_gives_the_serial_table_in_the_table_order(serial):
     assert [(c.target, c.loss) for c in cells] == [(n, loss) for n in SMALL["names"] for loss in SMALL["losses"]]
     for a, b in zip(serial, cells, strict=True):
         np.testing.assert_array_equal(a.w1, b.w1)
+
+
+def test_the_lectures_pool_has_a_process_per_core_by_default_and_none_for_0():
+    with report._pool(0) as pool:
+        assert pool is None  # the lecture then trains the cells in part 6, in its own process
+    with report._pool(None) as pool:  # nothing submitted: no process is started
+        assert pool._max_workers == len(os.sched_getaffinity(0))
 
 
 def test_a_failing_cell_is_reported_when_collected():
