@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from gan1d.lecture import mode_collapse as mc
-from gan1d.lecture import report
+from gan1d.protocols import SerialExecutor, local_executor
 
 SMALL = {"names": ("ring", "three"), "losses": ("nsgan", "wgan-gp"), "seeds": [3, 4], "n_samples": 200, "steps": 12}
 
@@ -18,11 +18,11 @@ def serial():
 
 
 def test_cells_in_two_worker_processes_equal_the_serial_run(serial):
-    # The lecture's own pool, as `python -m gan1d lecture` makes it (gan1d.lecture.report; the quick
+    # The lecture's own pool, as `python -m gan1d lecture` makes it (gan1d.protocols.local_executor; the quick
     # lecture of test_lecture.py trains its cells here, in its own process): two spawned processes of
     # one torch thread each. (With torch's default of a thread per core, the two workers and the other
     # test worker put six busy threads on two cores: this test took 27 s instead of 8.)
-    with report._pool(2) as pool:
+    with local_executor(2) as pool:
         parallel = mc.mode_collapse_table(executor=pool, **SMALL)
         assert pool.submit(os.getpid).result() != os.getpid()
         assert pool.submit(torch.get_num_threads).result() == 1
@@ -46,9 +46,9 @@ def test_the_serial_executor_gives_the_serial_table_in_the_table_order(serial):
 
 
 def test_the_lectures_pool_has_a_process_per_core_by_default_and_none_for_0():
-    with report._pool(0) as pool:
-        assert pool is None  # the lecture then trains the cells in part 6, in its own process
-    with report._pool(None) as pool:  # nothing submitted: no process is started
+    with local_executor(0) as pool:
+        assert isinstance(pool, SerialExecutor)  # the lecture then trains the cells in part 9, in its own process
+    with local_executor(None) as pool:  # nothing submitted: no process is started
         assert pool._max_workers == len(os.sched_getaffinity(0))
 
 
