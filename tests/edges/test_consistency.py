@@ -59,7 +59,7 @@ def features(d):
         return (d.mean, d.std) if d.dim == 1 else (d.mean, np.sqrt(np.diag(d.cov)))
     if isinstance(d, Exponential):
         return d.loc, 1.0 / d.rate
-    return d.low, d.width
+    return d.low, d.width / 20  # a uniform's structure is resolved in panels of width/20 (toys.Uniform.features)
 
 
 # -- random laws --------------------------------------------------------------------------------
