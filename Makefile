@@ -3,7 +3,13 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+# --no-compile: pip would compile every module of every dependency to byte code (about 35 s of the
+# install, most of it torch's modules, most of which are never imported); Python compiles the
+# imported ones instead, once, on first import (about 5 s), if it may write byte code: hence the
+# unexport, for environments that set PYTHONDONTWRITEBYTECODE (every process of a run would then
+# compile torch, the project and the rewritten tests again).
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -c constraints.txt
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: demo test docs docs-check lab lint bench clean
 
