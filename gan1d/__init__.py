@@ -8,7 +8,8 @@
   law in the generator's place, critic pretraining).
 * :func:`gan1d.critic_sweep` -- a fresh discriminator/critic for each theta of a parametric family,
   its divergence estimate and the generator's theta-gradient against the exact JS / W1 (Figure 1
-  of the WGAN paper, with trained networks).
+  of the WGAN paper, with trained networks); :func:`gan1d.critic_sweeps`, one such sweep per named
+  setting, on any ``concurrent.futures`` executor.
 * :func:`gan1d.train_critic`, :func:`optimal_discriminator` -- a trained D against D* = p / (p + q).
 * :func:`mode_coverage` -- modes captured and high-quality fraction (VEEGAN/PacGAN protocol).
 
@@ -29,7 +30,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess by th
     ) from exc
 
 from . import analysis, training
-from .analysis import critic_sweep, optimal_discriminator, train_critic
+from .analysis import critic_sweep, critic_sweeps, optimal_discriminator, train_critic
 from .training import (
     LOSSES,
     MLP,
@@ -58,6 +59,7 @@ __all__ = [
     "TrainingDiverged",
     "analysis",
     "critic_sweep",
+    "critic_sweeps",
     "load",
     "mode_coverage",
     "optimal_discriminator",

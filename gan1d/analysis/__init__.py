@@ -4,6 +4,8 @@
   :func:`gan1d.train_critic`, a discriminator or critic trained between two fixed laws.
 * :mod:`~gan1d.analysis.sweep` -- :func:`gan1d.critic_sweep`, a critic per member of a family against
   the exact JS or W1 and its gradient (Figure 1 of the WGAN paper, with networks).
+* :mod:`~gan1d.analysis.settings_sweep` -- :func:`gan1d.critic_sweeps`, a critic sweep for each of
+  several named settings (losses, penalties, learning rates) on one family, on any executor.
 * :mod:`~gan1d.analysis.fgan` -- the f-GANs: one critic per f-divergence against the exact value
   (:func:`fgan_bounds`), and Gaussian generators fitted with each f against the exact minimiser
   (:func:`fgan_gaussian_fits`).
@@ -30,6 +32,7 @@ from .optimality import (
     witness_bound,
 )
 from .saturation import InputGradients, input_gradients
+from .settings_sweep import critic_sweeps
 from .sweep import SweepResult, critic_sweep
 
 __all__ = [
@@ -44,6 +47,7 @@ __all__ = [
     "critic_gradient",
     "critic_score",
     "critic_sweep",
+    "critic_sweeps",
     "discriminator_gap",
     "fgan_bounds",
     "fgan_gaussian_fits",

@@ -119,21 +119,9 @@ def critic_sweep(loss, family, reference, thetas, steps=2000, checkpoints=None, 
     factor by autograd through :math:`g_\phi(z)` and the second by a central difference of
     ``family``'s parameters (exact when they are linear in theta).
     """
-    lossobj = get_loss(loss, options.get("f"))
-    check_target(reference)
-    seed = validation.seed("seed", seed)
-    steps = validation.positive_int("steps", steps)
-    n_eval = validation.positive_int("n_eval", n_eval)
-    thetas = np.asarray(thetas, dtype=float).reshape(-1)
-    if thetas.size == 0 or not np.all(np.isfinite(thetas)):
-        raise ValueError(f"thetas must be a non-empty array of finite numbers, got {thetas!r}")
-    checkpoints = _checkpoints(checkpoints, steps)
-    config = TrainConfig.from_options(loss=loss, steps=steps, batch_size=batch_size, **options)
-    config.check_unpacked("critic_sweep")
-    specs = [as_generator(family(float(t))) for t in thetas]
-    G = stack_parametric(specs, config.device)
-    if G.dim != reference.dim:
-        raise ValueError(f"family must give laws of the reference's dimension {reference.dim}, got dimension {G.dim}")
+    checked = check_settings(loss, steps, checkpoints, seed, batch_size, n_eval, options)
+    lossobj, seed, n_eval, checkpoints, config = checked
+    thetas, G = check_inputs(family, reference, thetas, config.device)
     dparams = _param_derivatives(family, thetas)  # (T, n_params)
     exact, exact_grad = _exact(lossobj, family, reference, thetas)  # before training: fail early
     trainer = Trainer(reference, np.random.SeedSequence(seed).spawn(len(thetas)), config, generator=G)
@@ -141,13 +129,48 @@ def critic_sweep(loss, family, reference, thetas, steps=2000, checkpoints=None, 
     shape = (len(checkpoints), len(thetas))
     estimate, grad, estimate_grad = np.empty(shape), np.empty(shape), np.empty(shape)
     c = 0
-    for t in range(1, steps + 1):
+    for t in range(1, config.steps + 1):
         trainer.critic_step()
         if t == checkpoints[c]:
             estimate[c], grad[c], estimate_grad[c] = _measure(trainer, lossobj, n_eval, dparams)
             c += 1
     return SweepResult(lossobj.name, lossobj.divergence, thetas, np.array(checkpoints), estimate, grad,
                        estimate_grad, exact, exact_grad)  # fmt: skip
+
+
+def check_settings(loss, steps, checkpoints, seed, batch_size, n_eval, options):
+    """:func:`critic_sweep`'s checks of its settings (every argument but ``family``, ``reference`` and
+    ``thetas``), before any work: the loss, the seed and the checkpoints checked, the config built.
+
+    Returns ``(loss, seed, n_eval, checkpoints, config)``: the :class:`~gan1d.training.losses.Loss`,
+    ``seed`` and ``n_eval`` as ints, the sorted checkpoints, and the :class:`gan1d.TrainConfig`.
+    Raises the ``ValueError`` or ``TypeError`` that :func:`critic_sweep` would raise.
+    """
+    lossobj = get_loss(loss, options.get("f"))
+    seed = validation.seed("seed", seed)
+    steps = validation.positive_int("steps", steps)
+    n_eval = validation.positive_int("n_eval", n_eval)
+    checkpoints = _checkpoints(checkpoints, steps)
+    config = TrainConfig.from_options(loss=loss, steps=steps, batch_size=batch_size, **options)
+    return lossobj, seed, n_eval, checkpoints, config.check_unpacked("critic_sweep")
+
+
+def check_inputs(family, reference, thetas, device=None):
+    """:func:`critic_sweep`'s checks of ``family``, ``reference`` and ``thetas``: ``thetas`` as a float
+    array of shape (T,), and the generator ensemble whose member k is ``family(thetas[k])``.
+
+    Raises the ``ValueError`` or ``TypeError`` that :func:`critic_sweep` would raise.
+    """
+    check_target(reference)
+    thetas = np.asarray(thetas, dtype=float).reshape(-1)
+    if thetas.size == 0 or not np.all(np.isfinite(thetas)):
+        raise ValueError(f"thetas must be a non-empty array of finite numbers, got {thetas!r}")
+    if not callable(family):
+        raise TypeError(f"family must be a callable, theta -> a law or a parametric generator spec, got {family!r}")
+    G = stack_parametric([as_generator(family(float(t))) for t in thetas], device)
+    if G.dim != reference.dim:
+        raise ValueError(f"family must give laws of the reference's dimension {reference.dim}, got dimension {G.dim}")
+    return thetas, G
 
 
 def _measure(trainer, lossobj, n_eval, dparams):

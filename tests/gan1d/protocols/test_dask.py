@@ -1,5 +1,6 @@
-"""Sweeps on Dask distributed: two worker processes give exactly the serial numbers, and a worker killed
-mid-sweep loses no finished cell (a rerun reads them back and runs only the others).
+"""Sweeps on Dask distributed: two worker processes give exactly the serial numbers (protocol cells, the
+mode-collapse table, critic sweeps over settings), and a worker killed mid-sweep loses no finished cell
+(a rerun reads them back and runs only the others).
 
 The tests share a ``LocalCluster`` of two single-threaded worker processes on the loopback
 interface (a few seconds to start). The cells are real but tiny (20 generator steps), or, for the
@@ -16,6 +17,8 @@ import numpy as np
 import pytest
 from distributed import Client, KilledWorker, LocalCluster
 
+import gan1d
+import toys
 from gan1d.lecture import mode_collapse as mc
 from gan1d.protocols import SerialExecutor, Task, load_cell, reproduce, run_tasks
 
@@ -96,6 +99,18 @@ def test_the_mode_collapse_table_on_dask_equals_the_serial_run(client):
         np.testing.assert_array_equal(a.w1, b.w1)
         for xa, xb in zip(a.samples, b.samples, strict=True):
             np.testing.assert_array_equal(xa, xb)  # the same generators
+
+
+def test_critic_sweeps_over_settings_on_dask_equal_the_serial_run(client):
+    settings = {"wgan-gp, lambda 1": {"loss": "wgan-gp", "gp_weight": 1.0}, "gan": {"loss": "gan", "seed": 2}}
+    common = {"steps": 20, "checkpoints": (10, 20), "n_eval": 256, "seed": 1, "discriminator": gan1d.MLP(width=16)}
+    args = (settings, toys.ShiftedLine, toys.ShiftedLine(0.0), [-1.0, 0.5, 1.0])  # a class as family: it pickles
+    here = gan1d.critic_sweeps(*args, **common)
+    on_dask = gan1d.critic_sweeps(*args, executor=client.get_executor(), **common)
+    assert list(on_dask) == list(here) == list(settings)
+    for name, ours in here.items():
+        for key in ("steps", "estimate", "grad", "estimate_grad", "exact", "exact_grad"):
+            np.testing.assert_array_equal(getattr(on_dask[name], key), getattr(ours, key), err_msg=f"{name} {key}")
 
 
 def test_a_relative_store_is_the_client_s_folder_not_the_workers(client, tmp_path, monkeypatch):
