@@ -19,6 +19,11 @@ def main(argv=None):
     lec.add_argument(
         "--workers", type=int, default=None, help="processes for the mode-collapse table (default: one per core)"
     )
+    lec.add_argument(
+        "--cells", default=None, metavar="DIR",
+        help="save the mode-collapse cells in DIR as they finish, and read back those saved there before for the "
+        "same arguments instead of training them (default: train every cell)",
+    )  # fmt: skip
     _reproduce_parser(sub)
     cmp = sub.add_parser("compare", help="one table of the rows of several reproductions: the setting decides too")
     cmp.add_argument("runs", nargs="+", metavar="PROTOCOL=FOLDER", help="e.g. pacgan=out/pacgan veegan=out/veegan")
@@ -34,7 +39,8 @@ def main(argv=None):
                 f"--seed must be >= 0, --threads >= 1 and --workers >= 0, got {args.seed}, {args.threads} and "
                 f"{args.workers}"
             )
-        path = lecture.run(args.out, quick=args.quick, seed=args.seed, threads=args.threads, workers=args.workers)
+        path = lecture.run(args.out, quick=args.quick, seed=args.seed, threads=args.threads, workers=args.workers,
+                           cells=args.cells)  # fmt: skip
         print(f"wrote {path} and the figures beside it")
 
 

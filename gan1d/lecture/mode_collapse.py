@@ -56,7 +56,7 @@ import numpy as np
 import toys
 from divergences import empirical
 
-from ..protocols.sweep import SerialExecutor
+from ..protocols.sweep import SerialExecutor, Task, submit_tasks
 from ..training.coverage import mode_coverage
 from ..training.generators import MLP
 from ..training.trainer import train_many
@@ -71,6 +71,7 @@ __all__ = [
     "W1_SAMPLES",
     "Cell",
     "SerialExecutor",
+    "cell_record",
     "collect",
     "lecture_cells",
     "lecture_table",
@@ -168,6 +169,18 @@ class Cell:
     def seconds_per_run(self):
         return self.seconds / len(self.modes)
 
+    def record(self):
+        """The cell as a dict of numbers and arrays (what a store saves: :func:`cell_record`)."""
+        return {"loss": self.loss, "target": self.target, "n_modes": self.n_modes, "modes": self.modes,
+                "high_quality": self.high_quality, "w1": self.w1, "seconds": self.seconds,
+                "samples": np.stack(self.samples), "seeds": np.array(self.seeds), "steps": self.steps}  # fmt: skip
+
+    @classmethod
+    def from_record(cls, r):
+        """The cell of :meth:`record`'s dict (as saved, or read back from a store)."""
+        return cls(str(r["loss"]), str(r["target"]), int(r["n_modes"]), r["modes"], r["high_quality"], r["w1"],
+                   float(r["seconds"]), list(r["samples"]), [int(s) for s in r["seeds"]], int(r["steps"]))  # fmt: skip
+
 
 def run_cell(target_name, loss, seeds, n_samples=2500, progress=None, **overrides):
     """Train and score one (loss, target) cell over ``seeds``: a :class:`Cell`.
@@ -197,28 +210,47 @@ def run_cell(target_name, loss, seeds, n_samples=2500, progress=None, **override
     return Cell(loss, target_name, target.n_components, modes, high_quality, w1, seconds, xs, seeds, setting["steps"])
 
 
+def cell_record(target_name, loss, seeds, n_samples=2500, **overrides):
+    """:func:`run_cell` as a dict of numbers and arrays (:meth:`Cell.record`): what a store saves."""
+    return run_cell(target_name, loss, seeds, n_samples, **overrides).record()
+
+
 def submit_cells(executor, losses=LOSS_NAMES, names=("ring", "grid", "three"), seeds=range(8), n_samples=2500,
-                 **overrides):  # fmt: skip
+                 store=None, **overrides):  # fmt: skip
     """Submit every (loss, target) cell to ``executor``; the futures, in the table's order.
 
     The longest cells (WGAN-GP on the 2-D targets) go first, so that two workers finish together.
+    With a ``store`` (a folder), each cell is saved there as ``<target>-<loss>.npz`` by the
+    process that trains it, and a cell already saved for the same arguments is read back instead
+    of trained (:func:`gan1d.protocols.submit_tasks`); the futures then hold
+    :meth:`Cell.record` dicts, which :func:`collect` turns into cells.
     """
     order = [(name, loss) for name in names for loss in losses]
     longest_first = sorted(order, key=lambda c: (c[1] not in ("wgan-gp", "wgan"), c[0] == "three"))
-    futures = {c: executor.submit(run_cell, c[0], c[1], list(seeds), n_samples, **overrides) for c in longest_first}
+    if store is None:
+        futures = {c: executor.submit(run_cell, c[0], c[1], list(seeds), n_samples, **overrides) for c in longest_first}
+    else:
+        kwargs = {"seeds": list(seeds), "n_samples": n_samples, **overrides}
+        tasks = [Task(f"{n}-{lo}", cell_record, {"target_name": n, "loss": lo, **kwargs}) for n, lo in longest_first]
+        futures = dict(zip(longest_first, submit_tasks(tasks, executor, store)))
     return [futures[c] for c in order]
 
 
 def mode_collapse_table(losses=LOSS_NAMES, names=("ring", "grid", "three"), seeds=range(8), n_samples=2500,
-                        progress=None, log=None, executor=None, **overrides):  # fmt: skip
+                        progress=None, log=None, executor=None, store=None, **overrides):  # fmt: skip
     """Train every (loss, target) cell over ``seeds`` and score it; a list of :class:`Cell`.
 
     Each cell is :func:`run_cell` ``(target, loss, seeds, n_samples, **overrides)`` (e.g.
     ``steps=200`` for a quick run). ``executor``: None trains the cells one after the other in
     this process; any ``concurrent.futures.Executor`` (e.g. a process pool over the machine's
     cores) trains them in parallel, with the same numbers. ``log``, if given, is called with one
-    line per finished cell (e.g. ``print``).
+    line per finished cell (e.g. ``print``). ``store``: a folder where each cell is saved as soon
+    as it is trained, and from which a rerun with the same arguments reads it back instead of
+    training it (see :func:`submit_cells`); the cell's ``seconds`` are those of its training.
     """
+    if store is not None:
+        futures = submit_cells(executor or SerialExecutor(), losses, names, seeds, n_samples, store, **overrides)
+        return collect(futures, log)
     if executor is None:
         cells = []
         for name in names:
@@ -234,8 +266,12 @@ def collect(futures, log=None):
     """The cells of :func:`submit_cells`' futures, in the table's order, logging each as it finishes."""
     if log is not None:
         for future in concurrent.futures.as_completed(futures):
-            log(_line(future.result()))
-    return [f.result() for f in futures]
+            log(_line(_cell(future.result())) + (", read back" if getattr(future, "read_back", False) else ""))
+    return [_cell(f.result()) for f in futures]
+
+
+def _cell(result):
+    return result if isinstance(result, Cell) else Cell.from_record(result)
 
 
 def _line(c):
@@ -267,10 +303,13 @@ def _se(x):
 
 
 # -- part 9 of the lecture ------------------------------------------------------------------------
-def lecture_cells(executor, s, seed):
-    """Submit the lecture's table (sizes ``s``, a :class:`gan1d.lecture.settings.Setting`); the futures."""
+def lecture_cells(executor, s, seed, store=None):
+    """Submit the lecture's table (sizes ``s``, a :class:`gan1d.lecture.settings.Setting`); the futures.
+
+    ``store``: a folder for the cells, as in :func:`submit_cells`.
+    """
     return submit_cells(executor, seeds=range(seed, seed + s.collapse_seeds), n_samples=s.collapse_samples,
-                        **_overrides(s))  # fmt: skip
+                        store=store, **_overrides(s))  # fmt: skip
 
 
 def lecture_table(s, seed, log=None):

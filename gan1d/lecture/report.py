@@ -42,7 +42,7 @@ from .settings import FULL, QUICK
 __all__ = ["run"]
 
 
-def run(out="out", quick=False, seed=0, threads=1, workers=None):
+def run(out="out", quick=False, seed=0, threads=1, workers=None, cells=None):
     """Run the nine parts and write ``out/report.md``; returns its path.
 
     ``threads`` sets torch's intra-op threads for the run (restored afterwards). The networks are
@@ -54,6 +54,10 @@ def run(out="out", quick=False, seed=0, threads=1, workers=None):
     (:mod:`gan1d.lecture.mode_collapse`) while this process runs the other parts; None: one per
     core. Each cell is a pure function of its seeds, so the table is the same for any number of
     workers (0 trains the cells here, one after the other, in part 9).
+
+    ``cells``: a folder where each cell of the table is saved as it finishes, and from which a rerun
+    (or notebook 07 at the lecture's size, given the same folder) reads back the cells saved there
+    for the same arguments instead of training them. None (default): every cell is trained.
     """
     import matplotlib
 
@@ -68,7 +72,8 @@ def run(out="out", quick=False, seed=0, threads=1, workers=None):
         # the mode-collapse cells, most of the work, start at once in the workers; the other parts
         # run here meanwhile, and part 9 collects the cells (or, with no workers, trains them)
         serial = isinstance(pool, SerialExecutor)
-        cells = None if serial else mc.lecture_cells(pool, s, seed)
+        store = cells
+        cells = None if serial else mc.lecture_cells(pool, s, seed, store)
         parts = [
             ("the analytic core", lambda: analytic_core(out)),
             ("critics against the closed forms", lambda: critics.critic_sweeps(out, s, seed)),
@@ -80,7 +85,7 @@ def run(out="out", quick=False, seed=0, threads=1, workers=None):
             ("the Dirac-GAN: which training methods converge", lambda: dirac.section(out, s, seed)),
             (
                 "mode collapse",
-                lambda: mc.section(out, s, cells or mc.lecture_cells(mc.SerialExecutor(), s, seed), _say),
+                lambda: mc.section(out, s, cells or mc.lecture_cells(mc.SerialExecutor(), s, seed, store), _say),
             ),
         ]
         for i, (title, part) in enumerate(parts, 1):

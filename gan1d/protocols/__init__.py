@@ -13,7 +13,7 @@
 
 from .presets import DEMONSTRATION, PACGAN, PROTOCOLS, VEEGAN, Method, Protocol, Published, Target
 from .reproduction import Reproduction, checkpoints_for, comparison, load_reproduction, protocol_cell, reproduce
-from .sweep import SerialExecutor, Task, load_cell, local_executor, run_tasks
+from .sweep import SerialExecutor, Task, load_cell, local_executor, run_tasks, submit_tasks
 
 __all__ = [
     "DEMONSTRATION",
@@ -35,4 +35,5 @@ __all__ = [
     "protocol_cell",
     "reproduce",
     "run_tasks",
+    "submit_tasks",
 ]

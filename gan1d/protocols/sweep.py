@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["SerialExecutor", "Task", "load_cell", "local_executor", "run_tasks"]
+__all__ = ["SerialExecutor", "Task", "load_cell", "local_executor", "run_tasks", "submit_tasks"]
 
 
 @dataclass(frozen=True)
@@ -113,31 +113,50 @@ def run_tasks(tasks, executor=None, store=None, log=None):
         Called with ``(task, result, reused)`` as each cell finishes (or is read back).
     """
     tasks = list(tasks)
-    keys = [t.key for t in tasks]
-    if len(set(keys)) != len(keys):
-        raise ValueError(f"task keys must be distinct, got {sorted(k for k in set(keys) if keys.count(k) > 1)}")
-    folder = None if store is None else Path(store).absolute()  # the workers may run in another folder
-    if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
     if executor is None:
         with local_executor() as pool:
             return run_tasks(tasks, pool, store, log)
-    results, futures = {}, {}
+    futures = submit_tasks(tasks, executor, store)
+    reused = {k for k, future in enumerate(futures) if getattr(future, "read_back", False)}
+    if log is not None:
+        for k in sorted(reused):
+            log(tasks[k], futures[k].result(), True)
+    index = {future: k for k, future in enumerate(futures) if k not in reused}
+    for future in concurrent.futures.as_completed(index):
+        if log is not None:
+            log(tasks[index[future]], future.result(), False)
+    return [future.result() for future in futures]
+
+
+def submit_tasks(tasks, executor, store=None):
+    """Submit every task whose cell ``store`` does not hold; one future per task, in the tasks' order.
+
+    For a sweep that collects its cells later (the lecture submits its mode-collapse cells first and
+    collects them in its last part); :func:`run_tasks` submits and waits. A cell read back from
+    ``store`` comes as a finished future whose ``read_back`` attribute is True. ``tasks``, ``executor``
+    and ``store`` as for :func:`run_tasks` (an executor is required here).
+    """
+    tasks = list(tasks)
+    keys = [t.key for t in tasks]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"task keys must be distinct, got {sorted(k for k in set(keys) if keys.count(k) > 1)}")
+    if not isinstance(executor, concurrent.futures.Executor):
+        raise TypeError(f"executor must be a concurrent.futures.Executor, got {executor!r}")
+    folder = None if store is None else Path(store).absolute()  # the workers may run in another folder
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    futures = []
     for task in tasks:
         saved = None if folder is None else load_cell(folder / f"{task.key}.npz", task.signature)
         if saved is not None:
-            results[task.key] = saved
-            if log is not None:
-                log(task, saved, True)
+            future = concurrent.futures.Future()
+            future.set_result(saved)
+            future.read_back = True
         else:
             kwargs = {**task.kwargs, **task.options}
-            futures[executor.submit(_run_and_save, task.fn, kwargs, folder, task.key, task.signature)] = task
-    for future in concurrent.futures.as_completed(futures):
-        task = futures[future]
-        results[task.key] = future.result()
-        if log is not None:
-            log(task, results[task.key], False)
-    return [results[k] for k in keys]
+            future = executor.submit(_run_and_save, task.fn, kwargs, folder, task.key, task.signature)
+        futures.append(future)
+    return futures
 
 
 def _run_and_save(fn, kwargs, folder, key, signature):

@@ -1,5 +1,6 @@
 """The lecture end to end (quick sizes): every file is written and the report's numbers are the closed forms'."""
 
+import concurrent.futures
 import math
 
 import numpy as np
@@ -14,6 +15,7 @@ from gan1d import lecture
 from gan1d.__main__ import main
 from gan1d.analysis import FGAN_CRITICS
 from gan1d.lecture import fgan, parallel
+from gan1d.lecture import mode_collapse as mc
 from gan1d.training.fgan import lsgan_divergence
 
 FIGURES = [
@@ -37,13 +39,15 @@ FIGURES = [
 
 
 def quick_lecture(folder):
-    """The quick lecture into ``folder``, its mode-collapse cells trained in this process (--workers 0).
+    """The quick lecture into ``folder``, its mode-collapse cells trained in this process (--workers 0)
+    and saved in ``folder/cells``.
 
     At the quick sizes the twelve cells take about 5 s of CPU, and a pool's two spawned workers
     about 10 s more to start (each imports torch and gan1d). The table is the same for any number
     of workers; test_mode_collapse.py trains cells through the lecture's pool and compares.
     """
-    main(["lecture", "--out", str(folder), "--quick", "--seed", "0", "--workers", "0"])
+    cells = str(folder / "cells")
+    main(["lecture", "--out", str(folder), "--quick", "--seed", "0", "--workers", "0", "--cells", cells])
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +192,14 @@ def test_command_line_help_and_bad_arguments(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["lecture", "--seed", "-1"])
     assert exit_.value.code == 2
+
+
+class NothingTrained(concurrent.futures.Executor):
+    def submit(self, fn, /, *args, **kwargs):
+        raise AssertionError(f"nothing should be trained here, got a call of {fn.__name__}")
+
+
+def test_the_cells_saved_with_cells_are_read_back_as_the_report_s_table(out, report):
+    assert len(list((out / "cells").glob("*.npz"))) == 12
+    cells = mc.collect(mc.lecture_cells(NothingTrained(), lecture.QUICK, 0, out / "cells"))
+    assert mc.to_markdown(cells, per_seed=True) in report

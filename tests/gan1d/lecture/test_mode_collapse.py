@@ -1,5 +1,7 @@
-"""The mode-collapse table: the same numbers in worker processes as in this one, for the same seeds."""
+"""The mode-collapse table: the same numbers in worker processes as in this one, for the same seeds, and
+read back from a store of cells."""
 
+import concurrent.futures
 import os
 
 import numpy as np
@@ -56,3 +58,29 @@ def test_a_failing_cell_is_reported_when_collected():
     futures = mc.submit_cells(mc.SerialExecutor(), ("gan",), ("ring",), [0], 100, steps=0)
     with pytest.raises(ValueError, match="steps must be a positive integer"):
         mc.collect(futures)
+
+
+class NothingTrained(concurrent.futures.Executor):
+    """An executor that fails if anything is submitted: every cell must be read back."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        raise AssertionError(f"nothing should be trained here, got a call of {fn.__name__}")
+
+
+def test_a_store_saves_each_cell_and_a_rerun_reads_them_back_untrained(serial, tmp_path):
+    stored = mc.mode_collapse_table(store=tmp_path, **SMALL)
+    names = sorted(f"{n}-{loss}.npz" for n in SMALL["names"] for loss in SMALL["losses"])
+    assert sorted(p.name for p in tmp_path.glob("*.npz")) == names
+    lines = []
+    again = mc.mode_collapse_table(store=tmp_path, executor=NothingTrained(), log=lines.append, **SMALL)
+    assert len(lines) == len(names) and all(line.endswith(", read back") for line in lines), lines
+    for a, b, c in zip(serial, stored, again, strict=True):
+        assert (a.target, a.loss, a.n_modes, a.seeds, a.steps) == (c.target, c.loss, c.n_modes, c.seeds, c.steps)
+        assert (b.target, b.loss, b.seeds, b.steps) == (c.target, c.loss, c.seeds, c.steps) and b.seconds == c.seconds
+        for name in ("modes", "high_quality", "w1"):
+            np.testing.assert_array_equal(getattr(a, name), getattr(c, name))  # the serial table's, to the bit
+        for xa, xc in zip(a.samples, c.samples, strict=True):
+            np.testing.assert_array_equal(xa, xc)
+    # other arguments: the saved cells are not theirs, so they are trained again
+    with pytest.raises(AssertionError, match="nothing should be trained"):
+        mc.mode_collapse_table(store=tmp_path, executor=NothingTrained(), **{**SMALL, "steps": 13})

@@ -23,6 +23,7 @@ from gan1d.protocols import (
     protocol_cell,
     reproduce,
     run_tasks,
+    submit_tasks,
 )
 from gan1d.training.coverage import mode_coverage, mode_histogram, reverse_kl_to_uniform
 from gan1d.training.networks import evaluation
@@ -136,6 +137,21 @@ def test_run_tasks_saves_each_cell_and_a_rerun_reads_them(tmp_path):
         np.testing.assert_array_equal(a["y"], b["y"])
     changed = [Task("sq0", _square_counted, {"x": 5})]  # the same key for other arguments: run, not reused
     assert run_tasks(changed, SerialExecutor(), tmp_path)[0]["x"] == 5
+
+
+def test_submit_tasks_gives_saved_cells_as_finished_futures_and_submits_the_others(tmp_path):
+    tasks = [Task(f"sq{x}", _square_counted, {"x": x}) for x in range(3)]
+    CALLS.clear()
+    run_tasks(tasks[:2], SerialExecutor(), tmp_path)
+    futures = submit_tasks(tasks, SerialExecutor(), tmp_path)
+    assert CALLS == [0, 1, 2]  # only the cell not saved ran again
+    assert [getattr(f, "read_back", False) for f in futures] == [True, True, False]
+    assert all(f.done() for f in futures) and [f.result()["x"] for f in futures] == [0, 1, 2]
+    assert load_cell(tmp_path / "sq2.npz")["x"] == 2  # saved as it was computed
+    with pytest.raises(TypeError, match=r"executor must be a concurrent\.futures\.Executor, got None"):
+        submit_tasks(tasks, None)
+    with pytest.raises(ValueError, match="distinct"):
+        submit_tasks(tasks[:1] * 2, SerialExecutor())
 
 
 def test_tasks_are_checked():
