@@ -11,9 +11,12 @@ notebook a second time (``docs/conf.py`` uses a copy only if its code and size m
 import hashlib
 import os
 import pathlib
+import shutil
+import tempfile
 
 import nbformat
 import pytest
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 ROOT = pathlib.Path(__file__).parents[2]
@@ -42,14 +45,23 @@ def test_notebook_runs_and_its_checks_pass(path, tmp_path, monkeypatch):
     nb = nbformat.read(path, as_version=4)
     # The kernel is stopped at once when the last cell has run (its outputs are in by then): a
     # graceful shutdown waits about half a second per notebook for nothing.
+    # The kernel talks to this process over Unix sockets, not TCP ports on the loopback: a kernel
+    # manager picks free ports and the kernel binds them later, and in between the Dask tests'
+    # clusters, running in the other test worker, may take one (a run hung so, its kernel idle).
+    sockets = pathlib.Path(tempfile.mkdtemp(prefix="k"))  # short: a socket's path is limited to about 100 bytes
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
     client = NotebookClient(
         nb,
+        km=km,
         timeout=CELL_TIMEOUT,
         kernel_name="python3",
         shutdown_kernel="immediate",
         resources={"metadata": {"path": str(tmp_path)}},
     )
-    client.execute()  # raises CellExecutionError, with the failing cell and its traceback
+    try:
+        client.execute()  # raises CellExecutionError, with the failing cell and its traceback
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, f"{path.name}: {errors[0]['ename']}: {errors[0]['evalue']}"
     nb.metadata["divergences_toolkit"] = {"notebook_size": size, "code_sha256": code_hash(nb)}
