@@ -29,7 +29,7 @@ Figures in parentheses are from ``benchmarks/mode_collapse.py`` (8 seeds, 2 core
   paper's 5e-5, with which it ends further from the ring: W1 1.0 against 0.8). The clipped
   critic is a poor W1 estimate: its samples stay spread out (under 2% high quality on the 2-D
   targets), so it misses modes for another reason than the GANs, which W1 shows (ring: 0.8
-  against 2.1 for the collapsed GANs).
+  against 2.2 for the collapsed GANs).
 * **grid** is harder for networks this small: WGAN-GP finds 23 of 25 modes but few of its
   samples are sharp (5% high quality; 9% after 5,000 steps), against 13.5 and 8.4 modes for the
   GANs. An untrained generator puts its mass near the origin, a mode of the grid and of the 1-D
