@@ -72,8 +72,7 @@ def run(out="out", quick=False, seed=0, threads=1, workers=None, cells=None):
         # the mode-collapse cells, most of the work, start at once in the workers; the other parts
         # run here meanwhile, and part 9 collects the cells (or, with no workers, trains them)
         serial = isinstance(pool, SerialExecutor)
-        store = cells
-        cells = None if serial else mc.lecture_cells(pool, s, seed, store)
+        futures = None if serial else mc.lecture_cells(pool, s, seed, cells)
         parts = [
             ("the analytic core", lambda: analytic_core(out)),
             ("critics against the closed forms", lambda: critics.critic_sweeps(out, s, seed)),
@@ -85,7 +84,7 @@ def run(out="out", quick=False, seed=0, threads=1, workers=None, cells=None):
             ("the Dirac-GAN: which training methods converge", lambda: dirac.section(out, s, seed)),
             (
                 "mode collapse",
-                lambda: mc.section(out, s, cells or mc.lecture_cells(mc.SerialExecutor(), s, seed, store), _say),
+                lambda: mc.section(out, s, futures or mc.lecture_cells(mc.SerialExecutor(), s, seed, cells), _say),
             ),
         ]
         for i, (title, part) in enumerate(parts, 1):
